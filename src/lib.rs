@@ -1,0 +1,217 @@
+//! Twitch chat for Tauri apps: track channels and stream their chat, notices, moderation and
+//! room state to the webview as typed events.
+//!
+//! ```no_run
+//! tauri::Builder::default()
+//!     .plugin(tauri_plugin_twitch_chat::init())
+//!     .run(tauri::generate_context!())
+//!     .expect("the app failed to run");
+//! ```
+//!
+//! The chat itself runs in [`core`], which needs no Tauri runtime; this crate root only
+//! wires it into an app: state, commands, permissions, and the end of a page's subscriptions
+//! when it reloads or its window closes.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tauri::ipc::{Channel, InvokeResponseBody};
+use tauri::plugin::{Builder as PluginBuilder, TauriPlugin};
+use tauri::webview::PageLoadEvent;
+use tauri::{Manager, RunEvent, Runtime, WindowEvent};
+
+mod commands;
+mod config;
+pub mod core;
+mod error;
+mod scope;
+
+pub use config::PluginConfig;
+pub use error::{Error, Result};
+pub use scope::ChannelScope;
+
+use crate::core::delivery::lock;
+use crate::core::{Chat, ChatConfig, Endpoint, SubscribeOptions};
+
+/// The plugin's state, managed by the app: the chat relay and which page holds which
+/// subscription.
+pub struct TwitchChat {
+    chat: Chat,
+    /// Subscription id → label of the webview that opened it, so that a reload or a closed
+    /// window ends exactly that page's subscriptions.
+    pages: Arc<Mutex<HashMap<u64, String>>>,
+}
+
+impl TwitchChat {
+    /// The chat relay, for Rust code of the app (track channels, subscribe, read status).
+    pub fn chat(&self) -> &Chat {
+        &self.chat
+    }
+
+    /// Opens a subscription for a page and pumps its batches into `channel` until the
+    /// subscription ends or the page stops receiving.
+    fn open_subscription(
+        &self,
+        page: &str,
+        options: &SubscribeOptions,
+        channel: Channel<InvokeResponseBody>,
+    ) -> u64 {
+        let mut subscription = self.chat.subscribe(options);
+        let id = subscription.id();
+        lock(&self.pages).insert(id, page.to_string());
+
+        let pages = self.pages.clone();
+        tauri::async_runtime::spawn(async move {
+            while let Some(batch) = subscription.next_batch().await {
+                if let Err(error) = channel.send(InvokeResponseBody::Json(batch.to_json())) {
+                    log::info!("subscription {id} ended: the page stopped receiving ({error})");
+                    break;
+                }
+            }
+            lock(&pages).remove(&id);
+        });
+        id
+    }
+
+    /// Ends one subscription of `page`. False if that page holds no such subscription.
+    fn close_subscription(&self, page: &str, id: u64) -> bool {
+        let mut pages = lock(&self.pages);
+        if pages.get(&id).map(String::as_str) != Some(page) {
+            return false;
+        }
+        pages.remove(&id);
+        drop(pages);
+        self.chat.unsubscribe(id)
+    }
+
+    /// Ends every subscription of `page` (it reloaded or closed).
+    fn close_page(&self, page: &str) {
+        let ids: Vec<u64> = {
+            let mut pages = lock(&self.pages);
+            let ids = pages
+                .iter()
+                .filter(|(_, label)| label.as_str() == page)
+                .map(|(id, _)| *id)
+                .collect::<Vec<_>>();
+            for id in &ids {
+                pages.remove(id);
+            }
+            ids
+        };
+        for id in &ids {
+            self.chat.unsubscribe(*id);
+        }
+        if !ids.is_empty() {
+            log::debug!("ended {} subscription(s) of {page}", ids.len());
+        }
+    }
+}
+
+/// Access to the plugin's state from an `App`, `AppHandle`, `Window` or `Webview`.
+pub trait TwitchChatExt<R: Runtime> {
+    /// The plugin's state.
+    fn twitch_chat(&self) -> &TwitchChat;
+}
+
+impl<R: Runtime, T: Manager<R>> TwitchChatExt<R> for T {
+    fn twitch_chat(&self) -> &TwitchChat {
+        self.state::<TwitchChat>().inner()
+    }
+}
+
+/// Configures the plugin in code; what is set here wins over `tauri.conf.json`.
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    endpoint: Option<String>,
+    config: Option<ChatConfig>,
+}
+
+impl Builder {
+    /// A builder with every setting at its default (Twitch over TLS).
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// Connects to another server: `irc://host:port` (plain TCP, e.g. the bundled local
+    /// server) or `ircs://host:port` (TLS). Checked when the app starts.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Builder {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Replaces the whole core configuration (timeouts, queue sizes, batching).
+    pub fn config(mut self, config: ChatConfig) -> Builder {
+        self.config = Some(config);
+        self
+    }
+
+    /// Builds the plugin.
+    pub fn build<R: Runtime>(self) -> TauriPlugin<R, Option<PluginConfig>> {
+        PluginBuilder::<R, Option<PluginConfig>>::new("twitch-chat")
+            .invoke_handler(tauri::generate_handler![
+                commands::track,
+                commands::untrack,
+                commands::tracked,
+                commands::status,
+                commands::subscribe,
+                commands::unsubscribe,
+            ])
+            .setup(move |app, api| {
+                let mut config = self.config.unwrap_or_default();
+                if let Some(file_config) = api.config() {
+                    file_config.apply(&mut config)?;
+                }
+                if let Some(endpoint) = &self.endpoint {
+                    config.endpoint = Endpoint::parse(endpoint)?;
+                }
+                log::info!("twitch-chat will connect to {}", config.endpoint);
+
+                let chat = Chat::start_on(config, tauri::async_runtime::handle().inner());
+                app.manage(TwitchChat {
+                    chat,
+                    pages: Arc::default(),
+                });
+                Ok(())
+            })
+            .on_page_load(|webview, payload| {
+                if payload.event() == PageLoadEvent::Started {
+                    if let Some(state) = webview.try_state::<TwitchChat>() {
+                        state.close_page(webview.label());
+                    }
+                }
+            })
+            .on_event(|app, event| {
+                let Some(state) = app.try_state::<TwitchChat>() else {
+                    return;
+                };
+                match event {
+                    // Limitation: a window's subscriptions are found by its label, which is the
+                    // webview's label for ordinary single-webview windows; webviews added to a
+                    // window under other labels end their subscriptions on reload, not on close.
+                    RunEvent::WindowEvent {
+                        label,
+                        event: WindowEvent::Destroyed,
+                        ..
+                    } => state.close_page(label),
+                    RunEvent::Exit => {
+                        let chat = state.chat().clone();
+                        tauri::async_runtime::block_on(async move {
+                            let ending =
+                                tokio::time::timeout(Duration::from_secs(2), chat.shutdown());
+                            if ending.await.is_err() {
+                                log::warn!("the chat relay did not end within 2 s of exit");
+                            }
+                        });
+                    }
+                    _ => {}
+                }
+            })
+            .build()
+    }
+}
+
+/// The plugin with default settings: anonymous, read-only, connected to Twitch.
+pub fn init<R: Runtime>() -> TauriPlugin<R, Option<PluginConfig>> {
+    Builder::new().build()
+}
