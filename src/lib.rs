@@ -1,7 +1,7 @@
 //! Twitch chat for Tauri apps: track channels and stream their chat, notices, moderation and
 //! room state to the webview as typed events.
 //!
-//! ```no_run
+//! ```rust,ignore
 //! tauri::Builder::default()
 //!     .plugin(tauri_plugin_twitch_chat::init())
 //!     .run(tauri::generate_context!())
@@ -214,4 +214,35 @@ impl Builder {
 /// The plugin with default settings: anonymous, read-only, connected to Twitch.
 pub fn init<R: Runtime>() -> TauriPlugin<R, Option<PluginConfig>> {
     Builder::new().build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Tauri's mock runtime emits no window events, so the page bookkeeping that reload and
+    // window close rely on is checked here directly.
+    #[tokio::test]
+    async fn closing_a_page_ends_only_its_subscriptions() {
+        let state = TwitchChat {
+            chat: Chat::start(ChatConfig::default()),
+            pages: Arc::default(),
+        };
+        let quiet = || Channel::new(|_| Ok(()));
+        let options = SubscribeOptions::default();
+        state.open_subscription("main", &options, quiet());
+        state.open_subscription("main", &options, quiet());
+        let other = state.open_subscription("other", &options, quiet());
+
+        state.close_page("main");
+
+        assert_eq!(state.chat.subscriber_count(), 1);
+        assert!(
+            !state.close_subscription("main", other),
+            "one page closed another's"
+        );
+        assert!(state.close_subscription("other", other));
+        assert_eq!(state.chat.subscriber_count(), 0);
+        state.chat.shutdown().await;
+    }
 }

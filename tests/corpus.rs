@@ -84,7 +84,9 @@ fn main() {
                     Err(format!("a second corpus entry is named {id}").into())
                 })
             }
-            Ok(case) => Trial::test(case.id.clone(), move || check_case(&case).map_err(Failed::from)),
+            Ok(case) => Trial::test(case.id.clone(), move || {
+                check_case(&case).map_err(Failed::from)
+            }),
             Err(error) => Trial::test(format!("corpus-line-{}", index + 1), move || {
                 Err(format!("not a corpus entry: {error}").into())
             }),
@@ -190,12 +192,18 @@ fn check_chat_message(facts: &mut Facts, message: &ChatMessage, raw: &str) {
             (expected, reply) => facts.fail(format!("reply_parent: {expected} vs {reply:?}")),
         }
     }
-    let thread = message.reply.as_ref().and_then(|reply| reply.thread_message_id.clone());
+    let thread = message
+        .reply
+        .as_ref()
+        .and_then(|reply| reply.thread_message_id.clone());
     facts.check("thread_parent_message_id", thread);
 
     let shared = message.shared_chat.as_ref();
     facts.check("source_room_id", shared.map(|s| s.source_room_id.clone()));
-    facts.check("source_message_id", shared.and_then(|s| s.source_message_id.clone()));
+    facts.check(
+        "source_message_id",
+        shared.and_then(|s| s.source_message_id.clone()),
+    );
     facts.check("source_badges", shared.map(|s| pairs(&s.source_badges)));
 
     if let Some(tags) = facts.take("tags") {
@@ -214,7 +222,11 @@ fn check_tags(facts: &mut Facts, tags: Value, message: &ChatMessage) {
             "msg-id" => {
                 facts.compare("tags.msg-id", &Some(value.clone()), &message.msg_id);
                 let highlighted = value == "highlighted-message";
-                facts.compare("tags.msg-id highlighted", &highlighted, &message.highlighted);
+                facts.compare(
+                    "tags.msg-id highlighted",
+                    &highlighted,
+                    &message.highlighted,
+                );
             }
             "historical" => facts.compare("tags.historical", &(value == "1"), &message.historical),
             name if TAGS_NOT_CARRIED.contains(&name) => {}
@@ -236,7 +248,11 @@ fn check_user_notice(facts: &mut Facts, notice: &UserNotice) {
     facts.check("server_ts_ms", notice.server_time);
     facts.check("system_msg", notice.system_message.clone());
     facts.check("text", notice.text.clone());
-    check_emotes(facts, notice.text.as_deref().unwrap_or(""), &notice.fragments);
+    check_emotes(
+        facts,
+        notice.text.as_deref().unwrap_or(""),
+        &notice.fragments,
+    );
 
     let shared = notice.shared_chat.as_ref();
     facts.check("source_room_id", shared.map(|s| s.source_room_id.clone()));
@@ -246,7 +262,7 @@ fn check_user_notice(facts: &mut Facts, notice: &UserNotice) {
     if let Some(msg_id) = facts.take("msg_id") {
         let msg_id = msg_id.as_str().unwrap_or_default().to_owned();
         if mirrored {
-            if !shared.is_some_and(|s| !s.is_origin) {
+            if shared.is_none_or(|s| s.is_origin) {
                 facts.fail("msg_id: a mirrored notice must come from another room".to_owned());
             }
             if facts.peek("source_msg_id").is_none() {
@@ -274,7 +290,9 @@ fn check_user_notice(facts: &mut Facts, notice: &UserNotice) {
 /// The msg-id values a decoded notice event stands for.
 fn notice_kinds(event: &NoticeEvent) -> Vec<&str> {
     match event {
-        NoticeEvent::Sub { is_resub: false, .. } => vec!["sub"],
+        NoticeEvent::Sub {
+            is_resub: false, ..
+        } => vec!["sub"],
         NoticeEvent::Sub { is_resub: true, .. } => vec!["resub"],
         NoticeEvent::SubGift { .. } => vec!["subgift", "anonsubgift"],
         NoticeEvent::SubMysteryGift { .. } => vec!["submysterygift", "anonsubmysterygift"],
@@ -412,7 +430,12 @@ fn check_moderation(facts: &mut Facts, moderation: &Moderation) {
             user_login,
             user_id,
             duration_seconds,
-        } => ("timeout", Some(user_login), user_id.clone(), Some(*duration_seconds)),
+        } => (
+            "timeout",
+            Some(user_login),
+            user_id.clone(),
+            Some(*duration_seconds),
+        ),
         ModerationAction::Ban {
             user_login,
             user_id,
@@ -500,7 +523,11 @@ fn check_sender(facts: &mut Facts, sender: &User) {
     if facts.peek("display_name") == Some(&Value::from("")) {
         facts.take("display_name");
         let fallback = sender.login.clone().unwrap_or_default();
-        facts.compare("display_name (falls back to the login)", &fallback, &sender.display_name);
+        facts.compare(
+            "display_name (falls back to the login)",
+            &fallback,
+            &sender.display_name,
+        );
     } else {
         facts.check("display_name", sender.display_name.clone());
     }
@@ -534,7 +561,11 @@ fn check_emotes(facts: &mut Facts, text: &str, fragments: &[Fragment]) {
     for (index, (expected, (code, id, span))) in expected.into_iter().zip(actual).enumerate() {
         let mut emote = Facts::new(&format!("emotes[{index}]"), expected);
         let end = emote.take("end").and_then(|end| end.as_u64()).unwrap_or(0);
-        emote.compare("end (clamped to the text)", &end.min(text_len), &u64::from(span.end));
+        emote.compare(
+            "end (clamped to the text)",
+            &end.min(text_len),
+            &u64::from(span.end),
+        );
         emote.check("id", id.to_owned());
         emote.check("code", code.to_owned());
         emote.check("start", span.start);
@@ -609,7 +640,9 @@ impl Facts {
         };
         match serde_json::from_value::<T>(expected.clone()) {
             Ok(expected) => self.compare(key, &expected, &actual),
-            Err(error) => self.fail(format!("{key}: cannot read {expected} as expected: {error}")),
+            Err(error) => self.fail(format!(
+                "{key}: cannot read {expected} as expected: {error}"
+            )),
         }
     }
 

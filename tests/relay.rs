@@ -72,7 +72,13 @@ async fn untrack_stops_only_that_channel() {
     let later = messages(&mut subscription, 100).await;
 
     assert!(later.iter().all(|m| m.channel == "stays"));
-    assert_eq!(chat.tracked().iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["stays"]);
+    assert_eq!(
+        chat.tracked()
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>(),
+        ["stays"]
+    );
     chat.shutdown().await;
     server.shutdown().await;
 }
@@ -91,7 +97,10 @@ async fn switching_channels_moves_the_stream() {
     let _ = subscription.try_next_batch();
     let after = messages(&mut subscription, 50).await;
 
-    assert!(after.iter().all(|m| m.channel == "second"), "a message of the old channel leaked");
+    assert!(
+        after.iter().all(|m| m.channel == "second"),
+        "a message of the old channel leaked"
+    );
     chat.shutdown().await;
     server.shutdown().await;
 }
@@ -106,13 +115,20 @@ async fn tracking_twice_joins_once() {
     assert!(server.wait_for_join("twice", PATIENCE).await);
     let mut status = chat.subscribe(&only(&[EventKind::Channel]));
     events_until(&mut status, |events| {
-        events.iter().any(|(_, e)| {
-            matches!(e, ChatEvent::Channel(s) if s.state == ChannelState::Joined)
-        })
+        events
+            .iter()
+            .any(|(_, e)| matches!(e, ChatEvent::Channel(s) if s.state == ChannelState::Joined))
     })
     .await;
 
-    assert_eq!(server.joins().iter().filter(|j| j.channel == "twice").count(), 1);
+    assert_eq!(
+        server
+            .joins()
+            .iter()
+            .filter(|j| j.channel == "twice")
+            .count(),
+        1
+    );
     chat.shutdown().await;
     server.shutdown().await;
 }
@@ -158,11 +174,15 @@ async fn a_subscriber_that_cannot_keep_up_gets_lagged_and_keeps_the_newest() {
     // slow subscriber reads nothing meanwhile.
     chat.track("busy").unwrap();
     events_until(&mut watcher, |events| {
-        chat_messages(events).last().is_some_and(|m| seq_of(m) == 4999)
+        chat_messages(events)
+            .last()
+            .is_some_and(|m| seq_of(m) == 4999)
     })
     .await;
     let events = events_until(&mut slow, |events| {
-        chat_messages(events).last().is_some_and(|m| seq_of(m) == 4999)
+        chat_messages(events)
+            .last()
+            .is_some_and(|m| seq_of(m) == 4999)
     })
     .await;
 
@@ -175,7 +195,11 @@ async fn a_subscriber_that_cannot_keep_up_gets_lagged_and_keeps_the_newest() {
         .sum();
     let delivered = chat_messages(&events).len() as u64;
     assert!(dropped > 0, "the slow subscriber never lagged");
-    assert_eq!(dropped + delivered, 5000, "every message is delivered or counted as dropped");
+    assert_eq!(
+        dropped + delivered,
+        5000,
+        "every message is delivered or counted as dropped"
+    );
     chat.shutdown().await;
     server.shutdown().await;
 }
@@ -197,7 +221,10 @@ async fn subscribers_get_independent_streams() {
     let alpha = messages(&mut one_channel, 300).await;
 
     assert!(alpha.iter().all(|m| m.channel == "alpha"));
-    assert_eq!(alpha.iter().map(seq_of).collect::<Vec<_>>(), (0..300).collect::<Vec<_>>());
+    assert_eq!(
+        alpha.iter().map(seq_of).collect::<Vec<_>>(),
+        (0..300).collect::<Vec<_>>()
+    );
     assert_eq!(all.iter().filter(|m| m.channel == "beta").count(), 300);
     chat.shutdown().await;
     server.shutdown().await;
@@ -223,7 +250,11 @@ async fn bad_lines_are_skipped_and_counted_without_dropping_the_connection() {
     let stats = chat.stats();
     assert_eq!(stats.lines_malformed, 2, "{stats:?}");
     assert_eq!(stats.lines_too_long, 1, "{stats:?}");
-    assert_eq!(server.connections_opened(), 1, "a bad line cost the connection");
+    assert_eq!(
+        server.connections_opened(),
+        1,
+        "a bad line cost the connection"
+    );
     chat.shutdown().await;
     server.shutdown().await;
 }
@@ -284,10 +315,15 @@ async fn server_reconnect_rejoins_every_channel_and_reports_it() {
             _ => None,
         })
         .collect();
-    assert!(states.iter().any(|s| matches!(s, ConnectionStatus::Reconnecting { .. })));
     assert!(states
         .iter()
-        .any(|s| matches!(s, ConnectionStatus::Connected { may_have_missed: true })));
+        .any(|s| matches!(s, ConnectionStatus::Reconnecting { .. })));
+    assert!(states.iter().any(|s| matches!(
+        s,
+        ConnectionStatus::Connected {
+            may_have_missed: true
+        }
+    )));
     assert_eq!(server.connections_opened(), 2);
     chat.shutdown().await;
     server.shutdown().await;
@@ -353,7 +389,10 @@ async fn shutdown_parts_channels_and_ends_subscriptions() {
     chat.shutdown().await;
     let ended = tokio::time::timeout(PATIENCE, subscription.next_batch()).await;
 
-    assert!(matches!(ended, Ok(None)), "the subscription outlived the relay");
+    assert!(
+        matches!(ended, Ok(None)),
+        "the subscription outlived the relay"
+    );
     assert!(wait_for_part(&server, "leaving").await);
     assert!(chat.track("again").is_err());
     server.shutdown().await;

@@ -156,6 +156,9 @@ impl Session {
         ControlFlow::Continue(())
     }
 
+    /// Acknowledges exactly the capabilities requested.
+    // Limitation: tags and Twitch commands are sent whether or not the client requested
+    // them; every client of this project requests both.
     fn cap(&self, params: &[&str]) {
         match params
             .first()
@@ -174,6 +177,9 @@ impl Session {
         }
     }
 
+    /// Takes the login and sends the welcome.
+    // Limitation: every client is treated as anonymous: no GLOBALUSERSTATE or USERSTATE
+    // follows for a real login, and any password is accepted.
     fn nick(&mut self, requested: &str) {
         if self.nick.is_some() {
             return;

@@ -64,6 +64,8 @@ impl Source {
                 limit: *limit,
                 chat_written: 0,
             }),
+            // Limitation: replayed lines keep their recorded `id` and `tmi-sent-ts`; only
+            // generated chat carries sequence ids and send-time stamps.
             Feed::Replay { lines, repeat, .. } => {
                 let room_id = ids::room_id(channel);
                 let is_chat = lines.iter().map(|l| crate::wire::is_privmsg(l)).collect();

@@ -240,6 +240,8 @@ impl Hub {
                      :This channel does not exist or has been suspended.\r\n"
                 )
             } else {
+                // Limitation: the room state on JOIN always shows the default modes, even
+                // after a realistic feed switched some on with a ROOMSTATE change.
                 format!(
                     ":{nick}!{nick}@{nick}.tmi.twitch.tv JOIN #{channel}\r\n\
                      :{nick}.tmi.twitch.tv 353 {nick} = #{channel} :{nick}\r\n\

@@ -205,3 +205,15 @@ async fn accept_connections(hub: Arc<Hub>, listener: TcpListener) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_handle_can_be_shared_across_tasks() {
+        fn shareable<T: Send + Sync>() {}
+
+        shareable::<ChatServer>();
+    }
+}

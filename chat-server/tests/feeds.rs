@@ -137,6 +137,35 @@ async fn part_stops_the_feed_for_that_connection_only() -> TestResult {
 }
 
 #[tokio::test]
+async fn feed_pauses_while_nobody_listens_and_resumes_its_numbering() -> TestResult {
+    let server = ChatServer::start(generated(Some(200.0), None, Mix::ChatOnly)).await?;
+    let mut client = TestClient::connect(&server).await?;
+    client.login("justinfan1").await?;
+    client.join("forsen").await?;
+    client
+        .line_where(|l| l.contains(" PRIVMSG #forsen "))
+        .await?;
+
+    client.send("PART #forsen").await?;
+    client.line_where(|l| l.ends_with(" PART #forsen")).await?;
+    let sent_at_part = server.sent_messages("forsen");
+    // Proving that nothing happens takes time passing: 100 ms is 20 lines at this rate.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    client.join("forsen").await?;
+    let resumed = client
+        .line_where(|l| l.contains(" PRIVMSG #forsen "))
+        .await?;
+
+    let seq = text_seq(&resumed).unwrap_or(u64::MAX);
+    assert!(
+        (sent_at_part..=sent_at_part + 1).contains(&seq),
+        "resumed at #{seq}, {sent_at_part} sent before the pause"
+    );
+    server.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test]
 async fn replay_rewrites_the_channel_and_keeps_bytes() -> TestResult {
     let corpus = vec![
         b"@id=a;room-id=22484632;tmi-sent-ts=1 :a!a@a.tmi.twitch.tv PRIVMSG #forsen :hello #forsen"

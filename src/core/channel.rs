@@ -23,19 +23,16 @@ impl ChannelName {
     pub fn parse(raw: &str) -> Result<ChannelName, ChatError> {
         let name = raw.strip_prefix('#').unwrap_or(raw);
 
+        let bad_char = name
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'));
         let problem = if name.is_empty() {
             Some("it is empty".to_string())
         } else if name.len() > MAX_CHANNEL_LEN {
             Some(format!("it is longer than {MAX_CHANNEL_LEN} characters"))
-        } else if let Some(bad) = name
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
-        {
-            Some(format!(
-                "it contains {bad:?}; only letters, digits and '_' are allowed"
-            ))
         } else {
-            None
+            bad_char
+                .map(|bad| format!("it contains {bad:?}; only letters, digits and '_' are allowed"))
         };
 
         match problem {

@@ -368,7 +368,7 @@ impl<'a> Session<'a> {
             Ok(decoded) => decoded,
             Err(error) => {
                 let skipped = stats.lines_malformed.fetch_add(1, Ordering::Relaxed) + 1;
-                if skipped <= 20 || skipped % 1000 == 0 {
+                if skipped <= 20 || skipped.is_multiple_of(1000) {
                     log::warn!("skipped a malformed line ({error}); {skipped} so far");
                 }
                 return None;

@@ -19,6 +19,9 @@ use super::event::{
 use super::fragments;
 
 /// What one line from the server means to the relay.
+// Nearly every line is an event and a `Decoded` lives only until it is matched, so boxing the
+// event would cost an allocation per message to save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decoded {
     /// Something to deliver to subscribers.
@@ -116,7 +119,7 @@ fn chat_message(message: &IRCMessage) -> Decoded {
     let Some(channel) = channel_param(message) else {
         return Decoded::Skipped("PRIVMSG to a user, not a channel (legacy host notice)");
     };
-    let Some(raw_text) = message.params.get(1) else {
+    let Some(raw_text) = trailing_param(message) else {
         return Decoded::Skipped("PRIVMSG without text");
     };
     let tags = Tags(&message.tags.0);
@@ -160,7 +163,7 @@ fn user_notice(message: &IRCMessage) -> Decoded {
 
     // Twitch sends a `/me` here with its \u{1} bytes but counts emote offsets without the
     // first one, so the text is kept exactly as sent and the ranges are only clamped.
-    let text = message.params.get(1).cloned();
+    let text = trailing_param(message).cloned();
     let fragments = text
         .as_deref()
         .map(|text| fragments::split(text, tags.get("emotes"), false))
@@ -285,7 +288,7 @@ fn clear_chat(message: &IRCMessage) -> Decoded {
     };
     let tags = Tags(&message.tags.0);
 
-    let target = message.params.get(1).filter(|login| !login.is_empty());
+    let target = trailing_param(message).filter(|login| !login.is_empty());
     let action = match target {
         None => ModerationAction::Clear,
         Some(login) => user_action(&tags, login.to_lowercase()),
@@ -327,7 +330,7 @@ fn clear_message(message: &IRCMessage) -> Decoded {
         return Decoded::Skipped("CLEARMSG without the id of the deleted message");
     };
 
-    let raw_text = message.params.get(1).map(String::as_str).unwrap_or("");
+    let raw_text = trailing_param(message).map(String::as_str).unwrap_or("");
     let (text, is_action) = unwrap_action(raw_text);
 
     Decoded::Event(ChatEvent::Moderation(Moderation {
@@ -376,13 +379,13 @@ fn server_notice(message: &IRCMessage) -> Decoded {
     Decoded::Event(ChatEvent::ServerNotice(ServerNotice {
         channel: channel_param(message),
         msg_id: tags.owned("msg-id"),
-        text: message.params.get(1).cloned(),
+        text: trailing_param(message).cloned(),
     }))
 }
 
 /// WHISPER: a private message to the logged-in user.
 fn whisper(message: &IRCMessage) -> Decoded {
-    let (Some(recipient), Some(text)) = (message.params.first(), message.params.get(1)) else {
+    let (Some(recipient), Some(text)) = (message.params.first(), trailing_param(message)) else {
         return Decoded::Skipped("WHISPER without a recipient or text");
     };
     let tags = Tags(&message.tags.0);
@@ -444,6 +447,12 @@ fn capabilities(message: &IRCMessage) -> Decoded {
 fn channel_param(message: &IRCMessage) -> Option<String> {
     let channel = message.params.first()?.strip_prefix('#')?;
     (!channel.is_empty()).then(|| channel.to_lowercase())
+}
+
+/// The text after the target (`PRIVMSG #channel :text`): the last parameter, when there is
+/// one besides the target.
+fn trailing_param(message: &IRCMessage) -> Option<&String> {
+    message.params.get(1..)?.last()
 }
 
 /// The login in a `nick!user@host` prefix; none for a server's host-only prefix.

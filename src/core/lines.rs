@@ -132,7 +132,7 @@ mod tests {
         let (lines, _) = split(&mut splitter, &[b"PING :a\r\n@badges=;color=;display-na"]);
 
         assert_eq!(lines, ["PING :a"]);
-        assert_eq!(splitter.pending(), 27);
+        assert_eq!(splitter.pending(), b"@badges=;color=;display-na".len());
     }
 
     #[test]

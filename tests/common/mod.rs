@@ -15,7 +15,9 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// A server that says nothing unless the test makes it.
 pub async fn silent_server() -> ChatServer {
-    ChatServer::start(ServerConfig::default()).await.expect("the chat server starts")
+    ChatServer::start(ServerConfig::default())
+        .await
+        .expect("the chat server starts")
 }
 
 /// A server that sends `limit` generated chat messages per joined channel.
@@ -28,7 +30,9 @@ pub async fn chatty_server(rate: Option<f64>, limit: Option<u64>) -> ChatServer 
         },
         ..ServerConfig::default()
     };
-    ChatServer::start(config).await.expect("the chat server starts")
+    ChatServer::start(config)
+        .await
+        .expect("the chat server starts")
 }
 
 /// Relay settings for tests: the given server, quick reconnects.
