@@ -54,8 +54,6 @@ const FACTS_OF_UNDECODABLE_LINES: &[&str] = &["channel", "sender_login", "text_l
 const TAGS_NOT_CARRIED: &[&str] = &[
     // AutoMod's flagged ranges.
     "flags",
-    // A recent-messages service marking a replayed message as already deleted.
-    "rm-deleted",
 ];
 
 /// One corpus entry.
@@ -229,6 +227,7 @@ fn check_tags(facts: &mut Facts, tags: Value, message: &ChatMessage) {
                 );
             }
             "historical" => facts.compare("tags.historical", &(value == "1"), &message.historical),
+            "rm-deleted" => facts.compare("tags.rm-deleted", &(value == "1"), &message.deleted),
             name if TAGS_NOT_CARRIED.contains(&name) => {}
             name => facts.fail(format!("tags.{name}: no field this tag maps to")),
         }
@@ -257,10 +256,13 @@ fn check_user_notice(facts: &mut Facts, notice: &UserNotice) {
     let shared = notice.shared_chat.as_ref();
     facts.check("source_room_id", shared.map(|s| s.source_room_id.clone()));
 
-    // The plugin keeps no raw msg-id on a notice: the event's variant stands for it.
+    // The raw msg-id is carried as it is, and the event's variant must stand for it.
     let kinds = notice_kinds(&notice.event);
     if let Some(msg_id) = facts.take("msg_id") {
         let msg_id = msg_id.as_str().unwrap_or_default().to_owned();
+        if msg_id != notice.msg_id {
+            facts.fail(format!("msg_id: expected {msg_id}, got {}", notice.msg_id));
+        }
         if mirrored {
             if shared.is_none_or(|s| s.is_origin) {
                 facts.fail("msg_id: a mirrored notice must come from another room".to_owned());

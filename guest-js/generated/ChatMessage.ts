@@ -66,6 +66,10 @@ msgId: string | null, sharedChat: SharedChat | null,
  */
 historical: boolean, 
 /**
+ * Replayed from history and already deleted there by a moderator.
+ */
+deleted: boolean, 
+/**
  * When Twitch received the message, in milliseconds since the Unix epoch.
  */
 serverTime: number, };

@@ -18,6 +18,10 @@ sender: User, color: string | null, badges: Array<Badge>, badgeInfo: Array<Badge
  */
 systemMessage: string, 
 /**
+ * Twitch's raw `msg-id`, e.g. `resub` or `sharedchatnotice` (whose real kind is `event`).
+ */
+msgId: string, 
+/**
  * What the user wrote with it, if anything (absent, not empty, when they wrote nothing).
  */
 text: string | null, fragments: Array<Fragment>, event: NoticeEvent, sharedChat: SharedChat | null, serverTime: number, };

@@ -149,6 +149,7 @@ fn chat_message(message: &IRCMessage) -> Decoded {
         msg_id,
         shared_chat: shared_chat(&tags),
         historical: tags.flag("historical"),
+        deleted: tags.flag("rm-deleted"),
         // Zero stands for "unknown": the type has no absent time for a chat message.
         server_time: tags.number("tmi-sent-ts").unwrap_or(0),
     }))
@@ -180,6 +181,7 @@ fn user_notice(message: &IRCMessage) -> Decoded {
         badges: tags.badges("badges"),
         badge_info: tags.badges("badge-info"),
         system_message: tags.owned("system-msg").unwrap_or_default(),
+        msg_id: tags.owned("msg-id").unwrap_or_default(),
         text,
         fragments,
         shared_chat: shared_chat(&tags),

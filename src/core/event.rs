@@ -251,6 +251,8 @@ pub struct ChatMessage {
     pub shared_chat: Option<SharedChat>,
     /// Replayed from history by a recent-messages service rather than sent live.
     pub historical: bool,
+    /// Replayed from history and already deleted there by a moderator.
+    pub deleted: bool,
     /// When Twitch received the message, in milliseconds since the Unix epoch.
     #[cfg_attr(test, ts(type = "number"))]
     pub server_time: u64,
@@ -271,6 +273,8 @@ pub struct UserNotice {
     pub badge_info: Vec<Badge>,
     /// Twitch's own sentence for the notice, ready to show; may be empty.
     pub system_message: String,
+    /// Twitch's raw `msg-id`, e.g. `resub` or `sharedchatnotice` (whose real kind is `event`).
+    pub msg_id: String,
     /// What the user wrote with it, if anything (absent, not empty, when they wrote nothing).
     pub text: Option<String>,
     pub fragments: Vec<Fragment>,
