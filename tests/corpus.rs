@@ -588,15 +588,7 @@ fn emote_fragments(
 
 /// The fragments cover the text exactly, in order.
 fn check_coverage(facts: &mut Facts, text: &str, fragments: &[Fragment]) {
-    let joined: String = fragments
-        .iter()
-        .map(|fragment| match fragment {
-            Fragment::Text { text, .. }
-            | Fragment::Emote { text, .. }
-            | Fragment::Cheermote { text, .. }
-            | Fragment::Mention { text, .. } => text.as_str(),
-        })
-        .collect();
+    let joined: String = fragments.iter().map(Fragment::text).collect();
     if joined != text {
         facts.fail(format!("fragments cover {joined:?}, not the text {text:?}"));
     }

@@ -164,7 +164,11 @@ async fn two_hundred_channels_join_within_the_rate_limit() {
         chat.track(&format!("channel_{index}")).unwrap();
     }
     for index in 0..200 {
-        assert!(server.wait_for_join(&format!("channel_{index}"), PATIENCE).await);
+        assert!(
+            server
+                .wait_for_join(&format!("channel_{index}"), PATIENCE)
+                .await
+        );
     }
 
     let joins = server.joins();

@@ -178,6 +178,18 @@ pub enum Fragment {
     },
 }
 
+impl Fragment {
+    /// The piece of the message this fragment covers.
+    pub fn text(&self) -> &str {
+        match self {
+            Fragment::Text { text, .. }
+            | Fragment::Emote { text, .. }
+            | Fragment::Cheermote { text, .. }
+            | Fragment::Mention { text, .. } => text,
+        }
+    }
+}
+
 /// The message a reply answers (`reply-parent-*` tags).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(export))]

@@ -325,15 +325,7 @@ mod tests {
     }
 
     fn texts(fragments: &[Fragment]) -> String {
-        fragments
-            .iter()
-            .map(|fragment| match fragment {
-                Fragment::Text { text, .. }
-                | Fragment::Emote { text, .. }
-                | Fragment::Cheermote { text, .. }
-                | Fragment::Mention { text, .. } => text.as_str(),
-            })
-            .collect()
+        fragments.iter().map(Fragment::text).collect()
     }
 
     #[test]
