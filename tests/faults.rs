@@ -297,3 +297,34 @@ async fn every_malformed_corpus_line_is_survived_on_the_wire() {
     chat.shutdown().await;
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_tls_endpoint_that_speaks_plain_text_is_reported_and_retried() {
+    let server = silent_server().await;
+    let plain = test_config(&server).endpoint;
+    let config = ChatConfig {
+        endpoint: tauri_plugin_twitch_chat::core::Endpoint { tls: true, ..plain },
+        ..test_config(&server)
+    };
+    let chat = Chat::start(config);
+    let mut subscription = chat.subscribe(&status_and_messages());
+
+    chat.track("secure").unwrap();
+    let events = events_until(&mut subscription, |events| {
+        connection_states(events)
+            .iter()
+            .any(|s| matches!(s, ConnectionStatus::Reconnecting { .. }))
+    })
+    .await;
+
+    let reason = connection_states(&events)
+        .into_iter()
+        .find_map(|s| match s {
+            ConnectionStatus::Reconnecting { reason, .. } => Some(reason),
+            _ => None,
+        });
+    assert!(reason.is_some_and(|r| r.contains("TLS")));
+    assert!(server.joins().is_empty());
+    chat.shutdown().await;
+    server.shutdown().await;
+}
