@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "subscribe",
     "unsubscribe",
     "status",
+    "ack",
 ];
 
 fn main() {

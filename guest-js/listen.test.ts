@@ -65,6 +65,10 @@ function subscribeCalls(calls: Call[]): Call[] {
   return calls.filter(({ cmd }) => cmd === 'plugin:twitch-chat|subscribe')
 }
 
+function ackCalls(calls: Call[]): Call[] {
+  return calls.filter(({ cmd }) => cmd === 'plugin:twitch-chat|ack')
+}
+
 function unsubscribeCalls(calls: Call[]): Call[] {
   return calls.filter(({ cmd }) => cmd === 'plugin:twitch-chat|unsubscribe')
 }
@@ -91,6 +95,7 @@ function message(id: string, text: string): ChatEvent {
     msgId: null,
     sharedChat: null,
     historical: false,
+    deleted: false,
     serverTime: 1700000001731
   }
 }
@@ -190,6 +195,64 @@ describe('listen', () => {
     )
 
     expect(error).toEqual(refusal)
+  })
+})
+
+describe('acknowledgement', () => {
+  test('each handled batch is acknowledged once, with the subscription id', async () => {
+    const plugin = mockPlugin()
+    await listen(() => {})
+
+    plugin.send(deliveries(0, connected))
+    plugin.send(deliveries(1, message('m1', 'one'), message('m2', 'two')))
+
+    expect(ackCalls(plugin.calls).map(({ args }) => args)).toEqual([
+      { id: SUBSCRIPTION_ID, batches: 1 },
+      { id: SUBSCRIPTION_ID, batches: 1 }
+    ])
+  })
+
+  test('a batch that arrives before subscribe answers is acknowledged once it has', async () => {
+    const calls: Call[] = []
+    let answer: (id: number) => void = () => {}
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args: args as Record<string, unknown> })
+      if (cmd !== 'plugin:twitch-chat|subscribe') {
+        return true
+      }
+      const onEvent = (args as { onEvent: Channel<Delivery[]> }).onEvent
+      const internals = (
+        window as unknown as { __TAURI_INTERNALS__: TauriInternals }
+      ).__TAURI_INTERNALS__
+      internals.runCallback(onEvent.id, {
+        index: 0,
+        message: deliveries(0, connected)
+      })
+      return new Promise<number>((resolve) => (answer = resolve))
+    })
+    const received: ChatEvent[] = []
+
+    const listening = listen((event) => received.push(event))
+    await Promise.resolve()
+    const acknowledgedEarly = ackCalls(calls).length
+    answer(SUBSCRIPTION_ID)
+    await listening
+
+    expect(received).toEqual([connected])
+    expect(acknowledgedEarly).toBe(0)
+    expect(ackCalls(calls).map(({ args }) => args)).toEqual([
+      { id: SUBSCRIPTION_ID, batches: 1 }
+    ])
+  })
+
+  test('nothing is acknowledged after unlisten', async () => {
+    const plugin = mockPlugin()
+    const unlisten = await listen(() => {})
+
+    await unlisten()
+    plugin.send(deliveries(0, connected))
+
+    expect(ackCalls(plugin.calls)).toEqual([])
   })
 })
 

@@ -95,11 +95,20 @@ export async function listen(
     expectedSeq = seq + 1
   }
 
-  const onEvent = new Channel<Delivery[]>((batch) => {
-    if (!listening) {
+  // The plugin sends a few batches ahead and then waits until they are acknowledged, so a
+  // page that falls behind is told what it lost instead of piling batches up in the webview.
+  // A batch can arrive before `subscribe` has answered with the id; its acknowledgement waits.
+  let id: number | undefined
+  let unacknowledged = 0
+  const acknowledge = () => {
+    if (id === undefined) {
+      unacknowledged += 1
       return
     }
+    invokePlugin<boolean>('ack', { id, batches: 1 }).catch(() => {})
+  }
 
+  const deliver = (batch: Delivery[]) => {
     if (onBatch) {
       batch.forEach(({ seq }) => checkSeq(seq))
       onBatch(batch)
@@ -114,6 +123,19 @@ export async function listen(
       checkSeq(seq)
       handler(event, seq)
     }
+  }
+
+  const onEvent = new Channel<Delivery[]>((batch) => {
+    if (!listening) {
+      return
+    }
+    try {
+      deliver(batch)
+    } finally {
+      if (listening) {
+        acknowledge()
+      }
+    }
   })
 
   // Every field is sent: the plugin's own default for a missing `replay` is false.
@@ -123,7 +145,6 @@ export async function listen(
     replay: replay ?? true
   }
 
-  let id: number
   try {
     id = await invokePlugin<number>('subscribe', {
       onEvent,
@@ -133,11 +154,20 @@ export async function listen(
     listening = false
     throw error
   }
+  if (unacknowledged > 0) {
+    invokePlugin<boolean>('ack', { id, batches: unacknowledged }).catch(
+      () => {}
+    )
+    unacknowledged = 0
+  }
+  const subscription = id
 
   let unsubscribed: Promise<void> | undefined
   return () => {
     listening = false
-    unsubscribed ??= invokePlugin<boolean>('unsubscribe', { id }).then(() => {})
+    unsubscribed ??= invokePlugin<boolean>('unsubscribe', {
+      id: subscription
+    }).then(() => {})
     return unsubscribed
   }
 }

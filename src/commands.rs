@@ -69,3 +69,13 @@ pub(crate) fn unsubscribe<R: Runtime>(
 ) -> bool {
     state.close_subscription(webview.label(), id)
 }
+
+#[command]
+pub(crate) fn ack<R: Runtime>(
+    webview: Webview<R>,
+    state: State<'_, TwitchChat>,
+    id: u64,
+    batches: Option<u32>,
+) -> bool {
+    state.acknowledge(webview.label(), id, batches.unwrap_or(1))
+}

@@ -14,6 +14,8 @@ use crate::core::{ChatConfig, ChatError, Endpoint};
 pub struct PluginConfig {
     /// Chat server, `irc://host:port` or `ircs://host:port`. Default: Twitch over TLS.
     pub endpoint: Option<String>,
+    /// Base address of emote images. Default: Twitch's emote server.
+    pub emote_cdn: Option<String>,
     /// Events kept per channel for pages that subscribe later. Default 500.
     pub backlog: Option<usize>,
     /// Events a subscriber may have waiting before the oldest are dropped. Default 20,000.
@@ -25,6 +27,9 @@ impl PluginConfig {
     pub(crate) fn apply(&self, config: &mut ChatConfig) -> Result<(), ChatError> {
         if let Some(endpoint) = &self.endpoint {
             config.endpoint = Endpoint::parse(endpoint)?;
+        }
+        if let Some(emote_cdn) = &self.emote_cdn {
+            config.emote_cdn = emote_cdn.clone();
         }
         if let Some(backlog) = self.backlog {
             config.backlog = backlog;

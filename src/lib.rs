@@ -16,6 +16,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tokio::sync::Semaphore;
+
 use tauri::ipc::{Channel, InvokeResponseBody};
 use tauri::plugin::{Builder as PluginBuilder, TauriPlugin};
 use tauri::webview::PageLoadEvent;
@@ -34,13 +36,26 @@ pub use scope::ChannelScope;
 use crate::core::delivery::lock;
 use crate::core::{Chat, ChatConfig, Endpoint, SubscribeOptions};
 
+/// Batches a page may have received but not yet acknowledged. Past this the plugin waits,
+/// events gather in the subscription's bounded queue, and a page that cannot keep up loses the
+/// oldest of them (and is told so) instead of WebKit queuing batches without bound.
+const BATCHES_IN_FLIGHT: usize = 8;
+
 /// The plugin's state, managed by the app: the chat relay and which page holds which
 /// subscription.
 pub struct TwitchChat {
     chat: Chat,
-    /// Subscription id → label of the webview that opened it, so that a reload or a closed
-    /// window ends exactly that page's subscriptions.
-    pages: Arc<Mutex<HashMap<u64, String>>>,
+    /// Subscription id → the page that opened it, so that a reload or a closed window ends
+    /// exactly that page's subscriptions.
+    pages: Arc<Mutex<HashMap<u64, PageSubscription>>>,
+}
+
+/// A subscription as the page side of it is concerned.
+struct PageSubscription {
+    /// Label of the webview that opened it.
+    page: String,
+    /// One permit per batch the page may still be sent before it acknowledges one.
+    credits: Arc<Semaphore>,
 }
 
 impl TwitchChat {
@@ -59,11 +74,21 @@ impl TwitchChat {
     ) -> u64 {
         let mut subscription = self.chat.subscribe(options);
         let id = subscription.id();
-        lock(&self.pages).insert(id, page.to_string());
+        let credits = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
+        let entry = PageSubscription {
+            page: page.to_string(),
+            credits: credits.clone(),
+        };
+        lock(&self.pages).insert(id, entry);
 
         let pages = self.pages.clone();
         tauri::async_runtime::spawn(async move {
             while let Some(batch) = subscription.next_batch().await {
+                // Closed when the subscription ends while waiting for the page.
+                let Ok(credit) = credits.acquire().await else {
+                    break;
+                };
+                credit.forget();
                 if let Err(error) = channel.send(InvokeResponseBody::Json(batch.to_json())) {
                     log::info!("subscription {id} ended: the page stopped receiving ({error})");
                     break;
@@ -74,13 +99,29 @@ impl TwitchChat {
         id
     }
 
+    /// The page has handled `batches` more batches of subscription `id`. False if that page
+    /// holds no such subscription.
+    fn acknowledge(&self, page: &str, id: u64, batches: u32) -> bool {
+        let pages = lock(&self.pages);
+        match pages.get(&id) {
+            Some(entry) if entry.page == page => {
+                let room = BATCHES_IN_FLIGHT.saturating_sub(entry.credits.available_permits());
+                entry.credits.add_permits((batches as usize).min(room));
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Ends one subscription of `page`. False if that page holds no such subscription.
     fn close_subscription(&self, page: &str, id: u64) -> bool {
         let mut pages = lock(&self.pages);
-        if pages.get(&id).map(String::as_str) != Some(page) {
+        if pages.get(&id).map(|entry| entry.page.as_str()) != Some(page) {
             return false;
         }
-        pages.remove(&id);
+        if let Some(entry) = pages.remove(&id) {
+            entry.credits.close();
+        }
         drop(pages);
         self.chat.unsubscribe(id)
     }
@@ -89,13 +130,15 @@ impl TwitchChat {
     fn close_page(&self, page: &str) {
         let ids: Vec<u64> = {
             let mut pages = lock(&self.pages);
-            let ids = pages
+            let ids: Vec<u64> = pages
                 .iter()
-                .filter(|(_, label)| label.as_str() == page)
+                .filter(|(_, entry)| entry.page == page)
                 .map(|(id, _)| *id)
-                .collect::<Vec<_>>();
+                .collect();
             for id in &ids {
-                pages.remove(id);
+                if let Some(entry) = pages.remove(id) {
+                    entry.credits.close();
+                }
             }
             ids
         };
@@ -124,6 +167,7 @@ impl<R: Runtime, T: Manager<R>> TwitchChatExt<R> for T {
 #[derive(Debug, Clone, Default)]
 pub struct Builder {
     endpoint: Option<String>,
+    emote_cdn: Option<String>,
     config: Option<ChatConfig>,
 }
 
@@ -137,6 +181,13 @@ impl Builder {
     /// server) or `ircs://host:port` (TLS). Checked when the app starts.
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Builder {
         self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Serves emote images from another address than Twitch's (`{emote_cdn}/{id}/{format}/dark/{scale}`),
+    /// e.g. a local server for an offline setup. The page's CSP must allow it in `img-src`.
+    pub fn emote_cdn(mut self, emote_cdn: impl Into<String>) -> Builder {
+        self.emote_cdn = Some(emote_cdn.into());
         self
     }
 
@@ -156,6 +207,7 @@ impl Builder {
                 commands::status,
                 commands::subscribe,
                 commands::unsubscribe,
+                commands::ack,
             ])
             .setup(move |app, api| {
                 let mut config = self.config.unwrap_or_default();
@@ -164,6 +216,9 @@ impl Builder {
                 }
                 if let Some(endpoint) = &self.endpoint {
                     config.endpoint = Endpoint::parse(endpoint)?;
+                }
+                if let Some(emote_cdn) = &self.emote_cdn {
+                    config.emote_cdn.clone_from(emote_cdn);
                 }
                 log::info!("twitch-chat will connect to {}", config.endpoint);
 

@@ -15,7 +15,7 @@ use tauri::ipc::{CallbackFn, CapabilityBuilder, InvokeBody, InvokeResponseBody};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
-use tauri_plugin_twitch_chat::core::{ChatMessage, Delivery};
+use tauri_plugin_twitch_chat::core::{ChatConfig, ChatEvent, ChatMessage, Delivery};
 use tauri_plugin_twitch_chat::TwitchChatExt;
 use tauri_utils::acl::manifest::Manifest;
 use tauri_utils::acl::manifest::PermissionFile;
@@ -38,16 +38,20 @@ fn plugin_manifest() -> Manifest {
     Manifest::new(files, None)
 }
 
-/// A mock app with the plugin pointed at `server`, one window `main`, and a capability for
-/// it that grants `permissions`. Batches sent to the page arrive on the returned receiver.
-fn app(
-    server: &ChatServer,
-    capability: CapabilityBuilder,
-) -> (
+type MockPage = (
     App<MockRuntime>,
     WebviewWindow<MockRuntime>,
     mpsc::Receiver<(u32, String)>,
-) {
+);
+
+/// A mock app with the plugin pointed at `server`, one window `main`, and `capability` for
+/// it. Batches sent to the page arrive on the returned receiver.
+fn app(server: &ChatServer, capability: CapabilityBuilder) -> MockPage {
+    app_with_config(capability, common::test_config(server))
+}
+
+/// Like [`app`], with the relay's whole configuration given.
+fn app_with_config(capability: CapabilityBuilder, config: ChatConfig) -> MockPage {
     let mut context = mock_context(noop_assets());
     let acl = BTreeMap::from([("twitch-chat".to_string(), plugin_manifest())]);
     *context.runtime_authority_mut() = tauri::ipc::RuntimeAuthority::new(acl, Resolved::default());
@@ -56,7 +60,7 @@ fn app(
     let app = mock_builder()
         .plugin(
             tauri_plugin_twitch_chat::Builder::new()
-                .endpoint(server.endpoint())
+                .config(config)
                 .build(),
         )
         .channel_interceptor(move |_, channel, _, body| {
@@ -95,24 +99,33 @@ fn invoke(window: &WebviewWindow<MockRuntime>, command: &str, args: Value) -> Re
     tauri::test::get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
 }
 
-/// Chat messages arriving on channel `id` until there are `count`.
+/// The page's side of subscription `id`: the Tauri channel its batches arrive on.
+struct PageListener {
+    id: u64,
+    channel: u32,
+}
+
+/// Chat messages arriving for `listener` until there are `count`, acknowledging each batch as
+/// the bindings do.
 fn receive_messages(
+    window: &WebviewWindow<MockRuntime>,
     batches: &mpsc::Receiver<(u32, String)>,
-    id: u32,
+    listener: &PageListener,
     count: usize,
 ) -> Vec<ChatMessage> {
     let mut received = Vec::new();
     let mut next_seq = 0;
     while received.len() < count {
         let (channel, json) = batches.recv_timeout(PATIENCE).expect("a batch in time");
-        if channel != id {
+        if channel != listener.channel {
             continue;
         }
+        invoke(window, "ack", json!({ "id": listener.id })).unwrap();
         let batch: Vec<Delivery> = serde_json::from_str(&json).unwrap();
         for delivery in batch {
             assert_eq!(delivery.seq, next_seq, "a gap or a repeat in the sequence");
             next_seq += 1;
-            if let tauri_plugin_twitch_chat::core::ChatEvent::Message(message) = delivery.event {
+            if let ChatEvent::Message(message) = delivery.event {
                 received.push(message);
             }
         }
@@ -120,9 +133,10 @@ fn receive_messages(
     received
 }
 
-fn subscribe(window: &WebviewWindow<MockRuntime>, channel_id: u32, options: Value) -> u64 {
-    let args = json!({ "onEvent": format!("__CHANNEL__:{channel_id}"), "options": options });
-    invoke(window, "subscribe", args).unwrap().as_u64().unwrap()
+fn subscribe(window: &WebviewWindow<MockRuntime>, channel: u32, options: Value) -> PageListener {
+    let args = json!({ "onEvent": format!("__CHANNEL__:{channel}"), "options": options });
+    let id = invoke(window, "subscribe", args).unwrap().as_u64().unwrap();
+    PageListener { id, channel }
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -138,9 +152,9 @@ fn track_streams_messages_in_order_to_the_page() {
     let server = rt.block_on(chatty_server(Some(500.0), Some(100)));
     let (_app, window, batches) = app(&server, default_capability());
 
-    subscribe(&window, 7, json!({ "kinds": ["message"], "replay": true }));
+    let listener = subscribe(&window, 7, json!({ "kinds": ["message"], "replay": true }));
     let tracked = invoke(&window, "track", json!({ "channel": "#Plugin_Chan" }));
-    let received = receive_messages(&batches, 7, 100);
+    let received = receive_messages(&window, &batches, &listener, 100);
 
     assert_eq!(tracked, Ok(json!("plugin_chan")));
     assert_eq!(
@@ -165,8 +179,8 @@ fn a_page_that_subscribes_after_track_gets_the_backlog() {
     while app.twitch_chat().chat().backlog_len() < 50 {
         std::thread::sleep(Duration::from_millis(10));
     }
-    subscribe(&window, 3, json!({ "kinds": ["message"], "replay": true }));
-    let received = receive_messages(&batches, 3, 50);
+    let listener = subscribe(&window, 3, json!({ "kinds": ["message"], "replay": true }));
+    let received = receive_messages(&window, &batches, &listener, 50);
 
     assert_eq!(
         received.iter().map(seq_of).collect::<Vec<_>>(),
@@ -180,9 +194,9 @@ fn untrack_stops_the_channel() {
     let rt = runtime();
     let server = rt.block_on(chatty_server(Some(200.0), None));
     let (app, window, batches) = app(&server, default_capability());
-    subscribe(&window, 1, json!({ "kinds": ["message"], "replay": false }));
+    let listener = subscribe(&window, 1, json!({ "kinds": ["message"], "replay": false }));
     invoke(&window, "track", json!({ "channel": "stopping" })).unwrap();
-    receive_messages(&batches, 1, 5);
+    receive_messages(&window, &batches, &listener, 5);
 
     let untracked = invoke(&window, "untrack", json!({ "channel": "Stopping" }));
     rt.block_on(common::wait_for_part(&server, "stopping"));
@@ -232,7 +246,7 @@ fn unsubscribe_releases_the_subscription() {
     let rt = runtime();
     let server = rt.block_on(silent_server());
     let (app, window, _batches) = app(&server, default_capability());
-    let id = subscribe(&window, 5, json!({ "replay": false }));
+    let id = subscribe(&window, 5, json!({ "replay": false })).id;
     assert_eq!(app.twitch_chat().chat().subscriber_count(), 1);
 
     let first = invoke(&window, "unsubscribe", json!({ "id": id }));
@@ -296,5 +310,74 @@ fn the_channel_scope_limits_what_track_accepts() {
     assert_eq!(allowed, Ok(json!("team_red")));
     assert_eq!(denied.unwrap_err()["kind"], "channelNotAllowed");
     assert_eq!(outside.unwrap_err()["kind"], "channelNotAllowed");
+    rt.block_on(server.shutdown());
+}
+
+#[test]
+fn a_page_that_stops_acknowledging_is_sent_nothing_more_and_then_told_what_it_lost() {
+    let rt = runtime();
+    // Paced, so that the first batches go out while most of the feed is still to come.
+    let server = rt.block_on(chatty_server(Some(3000.0), Some(3000)));
+    let config = ChatConfig {
+        subscriber_queue: 200,
+        batch_max_events: 50,
+        ..common::test_config(&server)
+    };
+    let (app, window, batches) = app_with_config(default_capability(), config);
+    let listener = subscribe(
+        &window,
+        9,
+        json!({ "kinds": ["message", "lagged"], "replay": false }),
+    );
+
+    invoke(&window, "track", json!({ "channel": "unread" })).unwrap();
+    let mut unacknowledged = Vec::new();
+    while unacknowledged.len() < 8 {
+        unacknowledged.push(batches.recv_timeout(PATIENCE).expect("a batch in time"));
+    }
+    let chat = app.twitch_chat().chat();
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while chat.stats().lines < 3000 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let ninth = batches.recv_timeout(Duration::from_millis(500));
+    invoke(&window, "ack", json!({ "id": listener.id, "batches": 8 })).unwrap();
+    let mut later = Vec::new();
+    while let Ok((_, json)) = batches.recv_timeout(Duration::from_millis(500)) {
+        later.extend(serde_json::from_str::<Vec<Delivery>>(&json).unwrap());
+        invoke(&window, "ack", json!({ "id": listener.id })).unwrap();
+    }
+
+    assert!(ninth.is_err(), "a ninth batch came without acknowledgement");
+    let first: Vec<Delivery> = unacknowledged
+        .iter()
+        .flat_map(|(_, json)| serde_json::from_str::<Vec<Delivery>>(json).unwrap())
+        .collect();
+    let delivered = first
+        .iter()
+        .chain(&later)
+        .filter(|d| matches!(d.event, ChatEvent::Message(_)));
+    let dropped: u64 = first
+        .iter()
+        .chain(&later)
+        .filter_map(|d| match d.event {
+            ChatEvent::Lagged(lagged) => Some(lagged.dropped),
+            _ => None,
+        })
+        .sum();
+    let total = first.len() + later.len();
+    let seqs: Vec<u64> = first.iter().chain(&later).map(|d| d.seq).collect();
+    assert_eq!(
+        seqs,
+        (0..seqs.len() as u64).collect::<Vec<_>>(),
+        "a batch went missing"
+    );
+    assert!(
+        dropped > 0,
+        "no lagged event among {total} deliveries, {} after the ack",
+        later.len()
+    );
+    let stats = app.twitch_chat().chat().stats();
+    assert_eq!(delivered.count() as u64 + dropped, 3000, "{stats:?}");
     rt.block_on(server.shutdown());
 }

@@ -31,6 +31,9 @@ pub struct ChatConfig {
     pub endpoint: Endpoint,
     /// Login; default `None`, an anonymous read-only `justinfanNNNNN` login.
     pub credentials: Option<Credentials>,
+    /// Base address of emote images in message fragments. Default: Twitch's emote server. An
+    /// offline setup points it at a server of its own.
+    pub emote_cdn: String,
     /// Recent events kept per tracked channel and replayed to a new subscriber, so a page
     /// that loads or reloads after `track` sees what it missed. Default 500.
     pub backlog: usize,
@@ -71,6 +74,7 @@ impl Default for ChatConfig {
         ChatConfig {
             endpoint: Endpoint::default(),
             credentials: None,
+            emote_cdn: super::fragments::TWITCH_EMOTE_CDN.to_string(),
             backlog: 500,
             subscriber_queue: 20_000,
             batch_max_events: 200,

@@ -22,7 +22,7 @@ use tokio::time::{sleep_until, timeout, Instant};
 
 use super::channel::ChannelName;
 use super::chat::Shared;
-use super::decode::{decode_bytes, Control, Decoded};
+use super::decode::{Control, Decoded, Decoder};
 use super::delivery::{connection_event, Envelope};
 use super::event::{ChannelState, ChannelStatus, ChatEvent, ConnectionStatus};
 
@@ -190,6 +190,7 @@ struct Session<'a> {
     pong_deadline: Option<Instant>,
     /// Events decoded from the current chunk, published together.
     outbox: Vec<Arc<Envelope>>,
+    decoder: Decoder,
 }
 
 impl<'a> Session<'a> {
@@ -211,6 +212,7 @@ impl<'a> Session<'a> {
             join_times: VecDeque::new(),
             pong_deadline: None,
             outbox: Vec::new(),
+            decoder: Decoder::with_emote_cdn(shared.config.emote_cdn.clone()),
         }
     }
 
@@ -364,7 +366,7 @@ impl<'a> Session<'a> {
         let stats = &self.shared.stats;
         stats.lines.fetch_add(1, Ordering::Relaxed);
 
-        let decoded = match decode_bytes(line) {
+        let decoded = match self.decoder.decode_bytes(line) {
             Ok(decoded) => decoded,
             Err(error) => {
                 let skipped = stats.lines_malformed.fetch_add(1, Ordering::Relaxed) + 1;

@@ -9,6 +9,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
+use std::borrow::Cow;
+
 use twitch_irc::message::{IRCMessage, IRCParseError, IRCPrefix};
 
 use super::event::{
@@ -70,31 +72,74 @@ pub enum DecodeError {
     },
 }
 
-/// Decodes one line, given without its CR LF.
+/// Decodes one line, given without its CR LF, with emote images on Twitch's server.
 pub fn decode_line(line: &str) -> Result<Decoded, DecodeError> {
-    let message = IRCMessage::parse(line)?;
-    Ok(decode_message(&message))
+    Decoder::default().decode_line(line)
 }
 
-/// Decodes one line as raw bytes, given without its CR LF. A line that is not UTF-8 is an
-/// error for this line only, never for the connection.
+/// Decodes one line as raw bytes, with emote images on Twitch's server. A line that is not
+/// UTF-8 is an error for this line only, never for the connection.
 pub fn decode_bytes(line: &[u8]) -> Result<Decoded, DecodeError> {
-    let line = std::str::from_utf8(line).map_err(|error| DecodeError::NotUtf8 {
-        valid_up_to: error.valid_up_to(),
-    })?;
-    decode_line(line)
+    Decoder::default().decode_bytes(line)
 }
 
 /// Decodes a line twitch-irc has already parsed at the IRC level.
 pub fn decode_message(message: &IRCMessage) -> Decoded {
+    Decoder::default().decode_message(message)
+}
+
+/// Decodes lines, with emote image addresses under a chosen server.
+#[derive(Debug, Clone)]
+pub struct Decoder {
+    /// Base address of emote images: Twitch's server unless an offline setup serves its own.
+    emote_cdn: Cow<'static, str>,
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Decoder {
+            emote_cdn: Cow::Borrowed(fragments::TWITCH_EMOTE_CDN),
+        }
+    }
+}
+
+impl Decoder {
+    /// A decoder whose emote images are `{emote_cdn}/{id}/{format}/dark/{scale}`.
+    pub fn with_emote_cdn(emote_cdn: impl Into<String>) -> Decoder {
+        Decoder {
+            emote_cdn: Cow::Owned(emote_cdn.into()),
+        }
+    }
+
+    /// Decodes one line, given without its CR LF.
+    pub fn decode_line(&self, line: &str) -> Result<Decoded, DecodeError> {
+        let message = IRCMessage::parse(line)?;
+        Ok(self.decode_message(&message))
+    }
+
+    /// Decodes one line as raw bytes, given without its CR LF.
+    pub fn decode_bytes(&self, line: &[u8]) -> Result<Decoded, DecodeError> {
+        let line = std::str::from_utf8(line).map_err(|error| DecodeError::NotUtf8 {
+            valid_up_to: error.valid_up_to(),
+        })?;
+        self.decode_line(line)
+    }
+
+    /// Decodes a line twitch-irc has already parsed at the IRC level.
+    pub fn decode_message(&self, message: &IRCMessage) -> Decoded {
+        decode_command(message, &self.emote_cdn)
+    }
+}
+
+fn decode_command(message: &IRCMessage, emote_cdn: &str) -> Decoded {
     match message.command.as_str() {
-        "PRIVMSG" => chat_message(message),
-        "USERNOTICE" => user_notice(message),
+        "PRIVMSG" => chat_message(message, emote_cdn),
+        "USERNOTICE" => user_notice(message, emote_cdn),
         "CLEARCHAT" => clear_chat(message),
         "CLEARMSG" => clear_message(message),
         "ROOMSTATE" => room_state(message),
         "NOTICE" => server_notice(message),
-        "WHISPER" => whisper(message),
+        "WHISPER" => whisper(message, emote_cdn),
         "USERSTATE" | "GLOBALUSERSTATE" => user_state(message),
         "PING" => Decoded::Control(Control::Ping {
             argument: message.params.last().cloned(),
@@ -115,7 +160,7 @@ pub fn decode_message(message: &IRCMessage) -> Decoded {
 }
 
 /// PRIVMSG: a chat message.
-fn chat_message(message: &IRCMessage) -> Decoded {
+fn chat_message(message: &IRCMessage, emote_cdn: &str) -> Decoded {
     let Some(channel) = channel_param(message) else {
         return Decoded::Skipped("PRIVMSG to a user, not a channel (legacy host notice)");
     };
@@ -126,7 +171,8 @@ fn chat_message(message: &IRCMessage) -> Decoded {
 
     let (text, is_action) = unwrap_action(raw_text);
     let bits = tags.number::<u32>("bits");
-    let fragments = fragments::split(text, tags.get("emotes"), bits.is_some_and(|b| b > 0));
+    let has_bits = bits.is_some_and(|b| b > 0);
+    let fragments = fragments::split_with_cdn(text, tags.get("emotes"), has_bits, emote_cdn);
     let msg_id = tags.owned("msg-id");
 
     Decoded::Event(ChatEvent::Message(ChatMessage {
@@ -156,7 +202,7 @@ fn chat_message(message: &IRCMessage) -> Decoded {
 }
 
 /// USERNOTICE: a subscription, gift, raid, announcement or other channel notice.
-fn user_notice(message: &IRCMessage) -> Decoded {
+fn user_notice(message: &IRCMessage, emote_cdn: &str) -> Decoded {
     let Some(channel) = channel_param(message) else {
         return Decoded::Skipped("USERNOTICE without a channel");
     };
@@ -167,7 +213,7 @@ fn user_notice(message: &IRCMessage) -> Decoded {
     let text = trailing_param(message).cloned();
     let fragments = text
         .as_deref()
-        .map(|text| fragments::split(text, tags.get("emotes"), false))
+        .map(|text| fragments::split_with_cdn(text, tags.get("emotes"), false, emote_cdn))
         .unwrap_or_default();
     let login = tags.owned("login").map(|login| login.to_lowercase());
 
@@ -308,7 +354,7 @@ fn clear_chat(message: &IRCMessage) -> Decoded {
 /// none (or a duration that is not a number) leaves it open.
 fn user_action(tags: &Tags, user_login: String) -> ModerationAction {
     let user_id = tags.owned("target-user-id");
-    match tags.get("ban-duration").map(u64::from_str) {
+    match tags.get("ban-duration").map(u32::from_str) {
         Some(Ok(duration_seconds)) => ModerationAction::Timeout {
             user_login,
             user_id,
@@ -386,7 +432,7 @@ fn server_notice(message: &IRCMessage) -> Decoded {
 }
 
 /// WHISPER: a private message to the logged-in user.
-fn whisper(message: &IRCMessage) -> Decoded {
+fn whisper(message: &IRCMessage, emote_cdn: &str) -> Decoded {
     let (Some(recipient), Some(text)) = (message.params.first(), trailing_param(message)) else {
         return Decoded::Skipped("WHISPER without a recipient or text");
     };
@@ -398,7 +444,7 @@ fn whisper(message: &IRCMessage) -> Decoded {
         sender: tags.user(prefix_login(message)),
         color: tags.owned("color"),
         badges: tags.badges("badges"),
-        fragments: fragments::split(text, tags.get("emotes"), false),
+        fragments: fragments::split_with_cdn(text, tags.get("emotes"), false, emote_cdn),
         text: text.clone(),
     }))
 }

@@ -312,7 +312,7 @@ pub struct NoticeUser {
 #[serde(rename_all = "camelCase")]
 pub struct Promotion {
     pub name: String,
-    pub total_gifts: Option<u64>,
+    pub total_gifts: Option<u32>,
 }
 
 /// What a notice is about, with the facts for each kind.
@@ -345,14 +345,14 @@ pub enum NoticeEvent {
         plan_name: String,
         gift_months: u32,
         /// How many gifts the sender has made in the channel, when Twitch says.
-        sender_total: Option<u64>,
+        sender_total: Option<u32>,
     },
     /// Someone is gifting several subscriptions to the community at once.
     #[serde(rename_all = "camelCase")]
     SubMysteryGift {
         is_anonymous: bool,
         count: u32,
-        sender_total: Option<u64>,
+        sender_total: Option<u32>,
         plan: String,
     },
     /// A gifted subscription continued as a paid one.
@@ -378,15 +378,15 @@ pub enum NoticeEvent {
     #[serde(rename_all = "camelCase")]
     Ritual { name: String },
     /// The user reached a new bits badge tier.
-    BitsBadgeTier { threshold: u64 },
+    BitsBadgeTier { threshold: u32 },
     /// A highlighted announcement; `color` is `PRIMARY`, `BLUE`, `GREEN`, `ORANGE` or `PURPLE`.
     Announcement { color: String },
     /// A viewer milestone such as a watch streak.
     #[serde(rename_all = "camelCase")]
     ViewerMilestone {
         category: String,
-        value: Option<u64>,
-        reward: Option<u64>,
+        value: Option<u32>,
+        reward: Option<u32>,
     },
     /// Any notice this plugin does not know (yet): every tag is kept.
     #[serde(rename_all = "camelCase")]
@@ -426,7 +426,7 @@ pub enum ModerationAction {
     Timeout {
         user_login: String,
         user_id: Option<String>,
-        duration_seconds: u64,
+        duration_seconds: u32,
     },
     /// A user's messages were removed, but the server did not say whether by ban or timeout
     /// (a server that sends no tags).

@@ -53,7 +53,21 @@ const CHEERMOTE_PREFIXES: &[&str] = &[
 /// past the text is cut at its end. Cheermotes are recognised only when the message carried
 /// bits (`has_bits`), because the same words are ordinary text otherwise.
 pub fn split(text: &str, emotes: Option<&str>, has_bits: bool) -> Vec<Fragment> {
-    let mut builder = Builder::new(text);
+    split_with_cdn(text, emotes, has_bits, TWITCH_EMOTE_CDN)
+}
+
+/// Twitch's emote image server; `{cdn}/{id}/{format}/dark/{scale}` is an emote's image.
+pub const TWITCH_EMOTE_CDN: &str = "https://static-cdn.jtvnw.net/emoticons/v2";
+
+/// [`split`], with emote image addresses under `emote_cdn` instead of Twitch's server (an
+/// offline demo or a test serves its own images).
+pub fn split_with_cdn(
+    text: &str,
+    emotes: Option<&str>,
+    has_bits: bool,
+    emote_cdn: &str,
+) -> Vec<Fragment> {
+    let mut builder = Builder::new(text, emote_cdn);
     let emotes = emote_ranges(emotes.unwrap_or(""), builder.positions.len());
 
     let mut cursor = 0;
@@ -122,10 +136,9 @@ fn is_emote_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-fn emote_images(id: &str, format: &str) -> EmoteImages {
-    let url = |scale: &str| {
-        format!("https://static-cdn.jtvnw.net/emoticons/v2/{id}/{format}/dark/{scale}")
-    };
+fn emote_images(cdn: &str, id: &str, format: &str) -> EmoteImages {
+    let cdn = cdn.trim_end_matches('/');
+    let url = |scale: &str| format!("{cdn}/{id}/{format}/dark/{scale}");
     EmoteImages {
         x1: url("1.0"),
         x2: url("2.0"),
@@ -151,10 +164,12 @@ struct Builder<'a> {
     fragments: Vec<Fragment>,
     /// Code point where the plain text not yet emitted begins.
     text_start: usize,
+    /// Base address of emote images.
+    emote_cdn: &'a str,
 }
 
 impl<'a> Builder<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(text: &'a str, emote_cdn: &'a str) -> Self {
         let mut positions = Vec::with_capacity(text.len());
         let mut utf16 = 0;
         for (byte, c) in text.char_indices() {
@@ -163,6 +178,7 @@ impl<'a> Builder<'a> {
         }
         Builder {
             text,
+            emote_cdn,
             positions,
             utf16_len: utf16,
             fragments: Vec::new(),
@@ -250,8 +266,8 @@ impl<'a> Builder<'a> {
         self.push(emote.start, emote.end, |text| Fragment::Emote {
             text,
             span,
-            images: emote_images(&id, "default"),
-            static_images: emote_images(&id, "static"),
+            images: emote_images(self.emote_cdn, &id, "default"),
+            static_images: emote_images(self.emote_cdn, &id, "static"),
             id,
         });
     }

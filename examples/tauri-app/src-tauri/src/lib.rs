@@ -1,14 +1,16 @@
-//! The example chat window: the plugin, pointed at real Twitch unless
-//! `TWITCH_CHAT_ENDPOINT` names another server (the offline demo sets it).
+//! The example chat window: the plugin, pointed at real Twitch unless `TWITCH_CHAT_ENDPOINT`
+//! names another server (the offline demo sets it, and `TWITCH_CHAT_EMOTE_CDN` for the emote
+//! images).
 
 /// Runs the example app until its last window closes.
 pub fn run() {
-    let chat = match std::env::var("TWITCH_CHAT_ENDPOINT") {
-        Ok(endpoint) if !endpoint.is_empty() => {
-            tauri_plugin_twitch_chat::Builder::new().endpoint(endpoint)
-        }
-        _ => tauri_plugin_twitch_chat::Builder::new(),
-    };
+    let mut chat = tauri_plugin_twitch_chat::Builder::new();
+    if let Some(endpoint) = setting("TWITCH_CHAT_ENDPOINT") {
+        chat = chat.endpoint(endpoint);
+    }
+    if let Some(emote_cdn) = setting("TWITCH_CHAT_EMOTE_CDN") {
+        chat = chat.emote_cdn(emote_cdn);
+    }
 
     let result = tauri::Builder::default()
         .plugin(chat.build())
@@ -17,4 +19,8 @@ pub fn run() {
         eprintln!("tauri-app: {error}");
         std::process::exit(1);
     }
+}
+
+fn setting(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
 }
