@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential pkg-config curl wget file
   libwebkit2gtk-4.1-dev libssl-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb webkit2gtk-driver imagemagick
+  xvfb webkit2gtk-driver imagemagick fonts-noto-color-emoji fonts-noto-cjk
 )
 missing=()
 for package in "${packages[@]}"; do
