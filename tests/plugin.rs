@@ -381,3 +381,28 @@ fn a_page_that_stops_acknowledging_is_sent_nothing_more_and_then_told_what_it_lo
     assert_eq!(delivered.count() as u64 + dropped, 3000, "{stats:?}");
     rt.block_on(server.shutdown());
 }
+
+#[test]
+fn app_exit_parts_the_channels_and_ends_the_relay() {
+    let rt = runtime();
+    let server = rt.block_on(silent_server());
+    let (app, window, _batches) = app(&server, default_capability());
+    invoke(&window, "track", json!({ "channel": "closing_time" })).unwrap();
+    assert!(rt.block_on(server.wait_for_join("closing_time", PATIENCE)));
+    let chat = app.twitch_chat().chat().clone();
+
+    // Closing the last window from inside the running event loop makes the app exit.
+    let exit_code = app.run_return(move |_, event| {
+        if matches!(event, tauri::RunEvent::Ready) {
+            window.destroy().unwrap();
+        }
+    });
+
+    assert_eq!(exit_code, 0);
+    assert!(rt.block_on(common::wait_for_part(&server, "closing_time")));
+    assert!(
+        chat.track("after_exit").is_err(),
+        "the relay outlived the app"
+    );
+    rt.block_on(server.shutdown());
+}

@@ -240,7 +240,7 @@ async fn bad_lines_are_skipped_and_counted_without_dropping_the_connection() {
 
     server.send_raw(b"@room-id=1 :tmi.twitch.tv ROOMSTATE #hostile \r\n");
     server.send_raw(b"@badges=;id=caf\xe9 :a!a@a PRIVMSG #hostile :caf\xe9\r\n");
-    server.send_raw(&[b'x'; 200_000]);
+    server.send_raw(&vec![b'x'; 4 << 20]);
     server.send_raw(b"\r\n");
     let id = server.send_privmsg("hostile", "viewer", "still here");
     let received = messages(&mut subscription, 1).await;

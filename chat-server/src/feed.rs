@@ -56,11 +56,11 @@ struct Chunk {
 }
 
 impl Source {
-    fn new(feed: &Feed, channel: &str) -> Option<Source> {
+    fn new(feed: &Feed, channel: &str, instance: u32) -> Option<Source> {
         match feed {
             Feed::Silent => None,
             Feed::Generated { limit, mix, .. } => Some(Source::Generated {
-                generator: ChatGenerator::new(channel, *mix),
+                generator: ChatGenerator::new(channel, *mix, instance),
                 limit: *limit,
                 chat_written: 0,
             }),
@@ -141,7 +141,7 @@ impl Source {
 /// Runs the feed of `channel` until its source is exhausted or the server shuts down.
 /// `member_count` is the channel's number of joined connections.
 pub(crate) async fn run(hub: Arc<Hub>, channel: String, mut member_count: watch::Receiver<usize>) {
-    let Some(mut source) = Source::new(&hub.config.feed, &channel) else {
+    let Some(mut source) = Source::new(&hub.config.feed, &channel, hub.instance) else {
         return;
     };
     let rate = match &hub.config.feed {

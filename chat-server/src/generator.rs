@@ -144,7 +144,10 @@ pub(crate) struct ChatGenerator {
     channel: String,
     /// The channel's `room-id`.
     room_id: u64,
-    /// `<channel hash>-0000-4000-8000-`: chat ids are this plus the sequence number in hex.
+    /// The server's instance number, in every id, so that a restarted server's ids are new.
+    instance: u32,
+    /// `<channel hash>-0000-4<instance>-8<instance>-`: chat ids are this plus the sequence
+    /// number in hex.
     chat_id_prefix: Vec<u8>,
     /// The crowd of this channel, the broadcaster first.
     chatters: Vec<Chatter>,
@@ -165,8 +168,9 @@ pub(crate) struct ChatGenerator {
 }
 
 impl ChatGenerator {
-    /// The generator of `channel` (normalized), with its templates rendered.
-    pub(crate) fn new(channel: &str, mix: Mix) -> ChatGenerator {
+    /// The generator of `channel` (normalized) for the server with instance number
+    /// `instance`, with its templates rendered.
+    pub(crate) fn new(channel: &str, mix: Mix, instance: u32) -> ChatGenerator {
         let hash = ids::channel_hash(channel);
         let mut rng = Rng::new(u64::from(hash) << 16 | 0x7a17);
         let chatters = make_chatters(channel, &mut rng);
@@ -175,7 +179,8 @@ impl ChatGenerator {
         let mut generator = ChatGenerator {
             channel: channel.to_owned(),
             room_id: ids::room_id(channel),
-            chat_id_prefix: ids::id_prefix(channel, Origin::GeneratedChat).into_bytes(),
+            instance,
+            chat_id_prefix: ids::id_prefix(instance, channel, Origin::GeneratedChat).into_bytes(),
             chatters,
             templates: Vec::with_capacity(TEMPLATES_PER_CHANNEL),
             rng,
@@ -299,8 +304,12 @@ impl ChatGenerator {
         let mut before_ts = format!(";mod={}", u8::from(c.moderator));
         if let Some(p) = parent.and_then(|p| self.chatters.get(p)) {
             let parent_body = catalogue::PHRASES[self.rng.index(catalogue::PHRASES.len())];
-            let parent_id =
-                ids::message_id(&self.channel, Origin::ReplyParent, self.rng.next_u64());
+            let parent_id = ids::message_id(
+                self.instance,
+                &self.channel,
+                Origin::ReplyParent,
+                self.rng.next_u64(),
+            );
             let name = escape_tag_value(&p.display_name);
             before_ts.push_str(&format!(
                 ";reply-parent-display-name={name};reply-parent-msg-body={};\
@@ -371,7 +380,7 @@ impl ChatGenerator {
 
     /// The tags every `USERNOTICE` carries about its sender, up to `msg-id=`.
     fn notice_head(&mut self, who: usize) -> String {
-        let id = ids::message_id(&self.channel, Origin::Event, self.next_event);
+        let id = ids::message_id(self.instance, &self.channel, Origin::Event, self.next_event);
         self.next_event += 1;
         let c = &self.chatters[who];
         format!(
@@ -504,7 +513,7 @@ impl ChatGenerator {
         else {
             return self.clearchat(0, Some(1), ts);
         };
-        let target = ids::message_id(&self.channel, Origin::GeneratedChat, seq);
+        let target = ids::message_id(self.instance, &self.channel, Origin::GeneratedChat, seq);
         let (open, close) = if t.is_action {
             ("\u{1}ACTION ", "\u{1}")
         } else {
@@ -668,9 +677,11 @@ fn capitalize(login: &str) -> String {
     }
 }
 
-/// A tagged `PRIVMSG` from `login` with `text`, as a test injects it, and its id. Known
-/// global emotes in `text` get their `emotes` ranges.
+/// A tagged `PRIVMSG` from `login` with `text`, as a test injects it into the server with
+/// instance number `instance`, and its id. Known global emotes in `text` get their `emotes`
+/// ranges.
 pub(crate) fn injected_privmsg(
+    instance: u32,
     channel: &str,
     login: &str,
     text: &str,
@@ -688,7 +699,7 @@ pub(crate) fn injected_privmsg(
     };
     // A CR or LF inside the text would end the line early and forge another one.
     let text = text.replace(['\r', '\n'], " ");
-    let id = ids::message_id(channel, Origin::Injected, counter);
+    let id = ids::message_id(instance, channel, Origin::Injected, counter);
     let user_hash = ids::channel_hash(&login);
     let color = catalogue::COLORS[user_hash as usize % catalogue::COLORS.len()];
 
@@ -740,6 +751,9 @@ pub(crate) fn injected_privmsg(
 mod tests {
     use super::*;
 
+    /// The instance number of the server the generators of these tests belong to.
+    const INSTANCE: u32 = 0x5eed;
+
     /// The text of a generated `PRIVMSG` line and its `emotes` tag.
     fn text_and_emotes(line: &str) -> (String, String) {
         let emotes = line
@@ -771,7 +785,7 @@ mod tests {
 
     #[test]
     fn emote_ranges_cover_exactly_the_emote_code_in_code_points() {
-        let mut generator = ChatGenerator::new("forsen", Mix::ChatOnly);
+        let mut generator = ChatGenerator::new("forsen", Mix::ChatOnly, INSTANCE);
         let emotes = catalogue::channel_emotes("forsen", ids::channel_hash("forsen"));
         let mut checked = 0;
 
@@ -799,7 +813,7 @@ mod tests {
 
     #[test]
     fn chat_messages_are_numbered_in_id_and_text() {
-        let mut generator = ChatGenerator::new("xqc", Mix::ChatOnly);
+        let mut generator = ChatGenerator::new("xqc", Mix::ChatOnly, INSTANCE);
 
         let lines = render(&mut generator, 120);
 
@@ -809,7 +823,7 @@ mod tests {
                 .find_map(|tag| tag.strip_prefix("id="))
                 .unwrap_or_default();
             assert_eq!(ids::chat_seq(id), Some(seq as u64));
-            assert_eq!(id, ids::chat_message_id("xqc", seq as u64));
+            assert_eq!(id, ids::chat_message_id(INSTANCE, "xqc", seq as u64));
             assert!(
                 text_and_emotes(line).0.starts_with(&format!("#{seq} ")),
                 "{line}"
@@ -820,7 +834,7 @@ mod tests {
 
     #[test]
     fn chat_lines_are_about_twitch_sized_and_varied() {
-        let mut generator = ChatGenerator::new("forsen", Mix::ChatOnly);
+        let mut generator = ChatGenerator::new("forsen", Mix::ChatOnly, INSTANCE);
 
         let lines = render(&mut generator, 4000);
 
@@ -844,7 +858,7 @@ mod tests {
 
     #[test]
     fn realistic_mix_adds_events_outside_the_chat_sequence() {
-        let mut generator = ChatGenerator::new("forsen", Mix::Realistic);
+        let mut generator = ChatGenerator::new("forsen", Mix::Realistic, INSTANCE);
         let mut chat = 0;
         let mut commands = std::collections::BTreeSet::new();
 
@@ -881,7 +895,8 @@ mod tests {
 
     #[test]
     fn injected_messages_get_emote_ranges_and_their_own_ids() {
-        let (line, id) = injected_privmsg("forsen", "Tester", "héllo Kappa 😂 Kappa LUL", 4);
+        let (line, id) =
+            injected_privmsg(INSTANCE, "forsen", "Tester", "héllo Kappa 😂 Kappa LUL", 4);
         let line = String::from_utf8(line).unwrap_or_default();
 
         assert!(

@@ -110,6 +110,9 @@ pub(crate) struct Hub {
     pub config: ServerConfig,
     /// `config.unknown_channels`, normalized for lookups.
     unknown_channels: HashSet<String>,
+    /// Drawn at start and written into every message id, so that the ids of a restarted
+    /// server differ from those of the one before (see [`crate::ids`]).
+    pub instance: u32,
     /// The runtime the server started on, so the synchronous API can spawn timers.
     runtime: Handle,
     /// Id of the next accepted connection.
@@ -139,6 +142,7 @@ impl Hub {
                 .map(|c| normalize_channel(c))
                 .collect(),
             config,
+            instance: ids::new_instance(),
             runtime: Handle::current(),
             next_connection: AtomicU64::new(1),
             pong_silence: AtomicBool::new(false),

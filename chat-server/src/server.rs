@@ -52,6 +52,13 @@ impl ChatServer {
         self.addr
     }
 
+    /// The random number this server writes into every message id, drawn at start: a
+    /// restarted server never repeats the ids of the one before. With
+    /// [`crate::chat_message_id`] it gives the id of any generated chat message.
+    pub fn instance(&self) -> u32 {
+        self.hub.instance
+    }
+
     /// The address as a URL, `irc://127.0.0.1:PORT`.
     pub fn endpoint(&self) -> String {
         format!("irc://{}", self.addr)
@@ -71,12 +78,12 @@ impl ChatServer {
 
     /// Writes a realistic tagged `PRIVMSG` from `login` saying `text` into `channel`, and
     /// returns its `id` tag. Known global emotes in `text` get `emotes` ranges. The id has
-    /// the channel's hash and a per-channel counter, and never collides with a generated
-    /// feed's ids ([`crate::chat_seq`] returns `None` for it).
+    /// the channel's hash, the server's instance number and a per-channel counter, and never
+    /// collides with a generated feed's ids ([`crate::chat_seq`] returns `None` for it).
     pub fn send_privmsg(&self, channel: &str, login: &str, text: &str) -> String {
         let channel = normalize_channel(channel);
         let counter = self.hub.next_injected(&channel);
-        let (line, id) = injected_privmsg(&channel, login, text, counter);
+        let (line, id) = injected_privmsg(self.hub.instance, &channel, login, text, counter);
         self.hub.broadcast_line(&channel, &line);
         id
     }

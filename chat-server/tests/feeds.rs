@@ -31,7 +31,7 @@ async fn generated_feed_with_limit_delivers_exactly_n_messages_in_order() -> Tes
         let seq = seq as u64;
         assert_eq!(
             tag(line, "id"),
-            Some(chat_message_id("forsen", seq).as_str())
+            Some(chat_message_id(server.instance(), "forsen", seq).as_str())
         );
         assert_eq!(text_seq(line), Some(seq), "{line}");
         assert!(line.contains(" PRIVMSG #forsen :"));
@@ -97,6 +97,42 @@ async fn channels_have_their_own_numbering_and_ids() -> TestResult {
     );
     server.shutdown().await;
     Ok(())
+}
+
+#[tokio::test]
+async fn a_restarted_server_numbers_from_zero_under_new_ids() -> TestResult {
+    let first = ChatServer::start(generated(None, Some(1), Mix::ChatOnly)).await?;
+    let address = first.addr();
+    let before_restart = first_message_id(&first).await?;
+    first.shutdown().await;
+
+    let second = ChatServer::start(ServerConfig {
+        bind: address,
+        ..generated(None, Some(1), Mix::ChatOnly)
+    })
+    .await?;
+    let after_restart = first_message_id(&second).await?;
+
+    assert_eq!(chat_seq(&before_restart), Some(0));
+    assert_eq!(chat_seq(&after_restart), Some(0));
+    assert_ne!(before_restart, after_restart);
+    assert_eq!(
+        after_restart,
+        chat_message_id(second.instance(), "forsen", 0)
+    );
+    second.shutdown().await;
+    Ok(())
+}
+
+/// The `id` tag of the first chat message a fresh client of `server` reads in `#forsen`.
+async fn first_message_id(server: &ChatServer) -> Result<String, Box<dyn std::error::Error>> {
+    let mut client = TestClient::connect(server).await?;
+    client.login("justinfan1").await?;
+    client.join("forsen").await?;
+    let line = client
+        .line_where(|l| l.contains(" PRIVMSG #forsen "))
+        .await?;
+    Ok(tag(&line, "id").unwrap_or_default().to_owned())
 }
 
 #[tokio::test]

@@ -3,4 +3,4 @@
 /**
  * What a moderator did.
  */
-export type ModerationAction = { "type": "ban", userLogin: string, userId: string | null, } | { "type": "timeout", userLogin: string, userId: string | null, durationSeconds: bigint, } | { "type": "clearUser", userLogin: string, } | { "type": "clear" } | { "type": "deleteMessage", messageId: string, userLogin: string, text: string, isAction: boolean, };
+export type ModerationAction = { "type": "ban", userLogin: string, userId: string | null, } | { "type": "timeout", userLogin: string, userId: string | null, durationSeconds: number, } | { "type": "clearUser", userLogin: string, } | { "type": "clear" } | { "type": "deleteMessage", messageId: string, userLogin: string, text: string, isAction: boolean, };

@@ -25,8 +25,8 @@ months: number, plan: string, planName: string, giftMonths: number,
 /**
  * How many gifts the sender has made in the channel, when Twitch says.
  */
-senderTotal: bigint | null, } | { "type": "subMysteryGift", isAnonymous: boolean, count: number, senderTotal: bigint | null, plan: string, } | { "type": "giftPaidUpgrade", 
+senderTotal: number | null, } | { "type": "subMysteryGift", isAnonymous: boolean, count: number, senderTotal: number | null, plan: string, } | { "type": "giftPaidUpgrade", 
 /**
  * Absent when the gift was anonymous.
  */
-gifterLogin: string | null, gifterName: string | null, promotion: Promotion | null, } | { "type": "primePaidUpgrade", plan: string, } | { "type": "raid", viewerCount: number, profileImageUrl: string | null, } | { "type": "unraid" } | { "type": "ritual", name: string, } | { "type": "bitsBadgeTier", threshold: bigint, } | { "type": "announcement", color: string, } | { "type": "viewerMilestone", category: string, value: bigint | null, reward: bigint | null, } | { "type": "unknown", msgId: string, tags: Record<string, string>, };
+gifterLogin: string | null, gifterName: string | null, promotion: Promotion | null, } | { "type": "primePaidUpgrade", plan: string, } | { "type": "raid", viewerCount: number, profileImageUrl: string | null, } | { "type": "unraid" } | { "type": "ritual", name: string, } | { "type": "bitsBadgeTier", threshold: number, } | { "type": "announcement", color: string, } | { "type": "viewerMilestone", category: string, value: number | null, reward: number | null, } | { "type": "unknown", msgId: string, tags: Record<string, string>, };

@@ -3,4 +3,4 @@
 /**
  * A running promotion a gift or upgrade belongs to.
  */
-export type Promotion = { name: string, totalGifts: bigint | null, };
+export type Promotion = { name: string, totalGifts: number | null, };

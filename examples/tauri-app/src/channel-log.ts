@@ -110,10 +110,9 @@ export class ChannelLog {
         this.addNote(`${action.userLogin} was banned.`)
         return
       case 'timeout':
-        // Number(): the generated type says bigint for this u64, but JSON carries a number.
         this.removeMessagesOf(action.userLogin, 'timedOut')
         this.addNote(
-          `${action.userLogin} was timed out for ${duration(Number(action.durationSeconds))}.`
+          `${action.userLogin} was timed out for ${duration(action.durationSeconds)}.`
         )
         return
       case 'clear':

@@ -4,7 +4,8 @@
 // While following, the rows are the newest lines of the log, at most FOLLOW_ROWS of them
 // added per frame: in a flood, rows that would scroll past unseen within the same frame are
 // not laid out at all, which keeps each frame's work bounded. When the reader scrolls up, the
-// older lines the log still holds are put above, so that all of them can be read.
+// lines that came since the last frame are put below and the older lines the log still holds
+// above, so that all of them can be read.
 
 import type { ChannelLog, Line } from './channel-log'
 import { messageRow, restyleMessageRow } from './message-row'
@@ -28,6 +29,8 @@ export class MessageList {
   private firstRendered = 0
   private lastRendered = -1
   private following = true
+  /** Whether the last render followed, to tell the frame in which the reader paused. */
+  private followedLastRender = true
   /** Where the list was scrolled to last, by the reader or by following. */
   private lastScrollTop = 0
   private readonly rows = new WeakMap<Line, HTMLElement>()
@@ -64,15 +67,20 @@ export class MessageList {
     if (this.following) {
       this.follow(log)
     } else {
+      if (this.followedLastRender) {
+        this.addNewerLines(log)
+      }
       this.addOlderLines(log)
       this.showNewLines(log.lastNumber - this.lastRendered)
     }
+    this.followedLastRender = this.following
   }
 
   private show(log: ChannelLog | null): void {
     this.shown = log
     this.shownGeneration = log?.generation ?? -1
     this.following = true
+    this.followedLastRender = true
     this.showNewLines(0)
 
     // No rows yet, placed just before the oldest line: following adds the newest ones.
@@ -103,6 +111,23 @@ export class MessageList {
       this.firstRendered += 1
     }
     this.scrollToBottom()
+  }
+
+  // The reader has just scrolled up. The lines that came since the last frame go below, out of
+  // their sight: in a flood they can be hundreds, and the paused list is to hold every line of
+  // the log, with the count of new messages starting from the moment they paused.
+  private addNewerLines(log: ChannelLog): void {
+    const fresh = log.linesAfter(this.lastRendered)
+    if (fresh.length === 0) {
+      return
+    }
+    if (fresh[0].number !== this.lastRendered + 1) {
+      // More came in one frame than the log keeps: the rows start over at its oldest line.
+      this.list.replaceChildren()
+      this.firstRendered = fresh[0].number
+    }
+    this.list.append(this.rowsFor(fresh))
+    this.lastRendered = fresh[fresh.length - 1].number
   }
 
   // The reader scrolled up: give them every line the log still has, above what they see.

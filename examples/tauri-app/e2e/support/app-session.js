@@ -1,5 +1,6 @@
-// Everything an end-to-end run stands on: the bundled chat server, a virtual display, a web
-// proxy that keeps the page offline, tauri-driver, and a WebDriver session with the app.
+// Everything an end-to-end run stands on: the bundled chat server, a virtual display, the
+// emote image server, a web proxy that keeps the page offline, tauri-driver, and a WebDriver
+// session with the app.
 
 import { existsSync, mkdtempSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 
 import { Builder } from 'selenium-webdriver'
 
+import { startEmoteServer } from './emote-server.js'
 import { startOfflineProxy, proxyEnvironment } from './offline-proxy.js'
 import { firstLine, freePort, launch, portOpen, stop } from './processes.js'
 
@@ -32,9 +34,10 @@ export const paths = {
 const STARTUP_MS = 30_000
 
 /**
- * Starts the chat server (writing `rate` lines per second per channel), Xvfb, the offline
- * proxy and tauri-driver, then opens a session with the app pointed at the chat server. Whatever started is in the returned run even when
- * a later step fails (the error carries it as `run`), so that {@link stopRun} can end it.
+ * Starts the chat server (writing `rate` lines per second per channel), Xvfb, the emote
+ * server, the offline proxy and tauri-driver, then opens a session with the app pointed at
+ * the chat server and the emote server. Whatever started is in the returned run even when a
+ * later step fails (the error carries it as `run`), so that {@link stopRun} can end it.
  *
  * @example
  * ```js
@@ -75,6 +78,8 @@ async function startPrograms(run, rate) {
   )
   run.display = `:${(await firstLine(run.xvfb, run.xvfb.stdio[3], STARTUP_MS)).trim()}`
 
+  run.emotes = await startEmoteServer()
+  // Anything else the page asks of the web is refused here, without leaving the machine.
   run.proxy = await startOfflineProxy()
 
   const port = await freePort()
@@ -97,7 +102,8 @@ async function startPrograms(run, rate) {
         ...process.env,
         ...proxyEnvironment(run.proxy.url),
         DISPLAY: run.display,
-        TWITCH_CHAT_ENDPOINT: run.endpoint
+        TWITCH_CHAT_ENDPOINT: run.endpoint,
+        TWITCH_CHAT_EMOTE_CDN: run.emotes.url
       }
     }
   )
@@ -138,6 +144,7 @@ export async function stopRun(run) {
   await run.driver?.quit().catch(() => {})
   await stop(run.tauriDriver)
   await run.proxy?.close()
+  await run.emotes?.close()
   await stop(run.xvfb)
   await stop(run.chatServer)
 }

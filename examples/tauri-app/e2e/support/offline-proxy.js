@@ -1,6 +1,6 @@
 // A web proxy on 127.0.0.1 that refuses every request. The app under test is pointed at it, so
-// that what the page would fetch from the internet (emote images from Twitch's CDN) fails at
-// once on this machine instead of leaving it.
+// that anything the page would fetch from the internet fails at once on this machine instead
+// of leaving it. The tests serve emote images themselves; this is the net for the rest.
 
 import { createServer } from 'node:http'
 
