@@ -123,8 +123,8 @@ pub(crate) struct Hub {
     pub refusing: AtomicBool,
     /// Connections and membership.
     state: Mutex<State>,
-    /// Bumped after every JOIN is recorded, so waiters re-check without polling.
-    join_events: watch::Sender<u64>,
+    /// Bumped after every JOIN or PART is recorded, so waiters re-check without polling.
+    membership_events: watch::Sender<u64>,
     /// Flipped to `true` once, when the server shuts down.
     shutdown: watch::Sender<bool>,
     /// Cloned into every spawned task and dropped at shutdown; see the module docs.
@@ -148,7 +148,7 @@ impl Hub {
             pong_silence: AtomicBool::new(false),
             refusing: AtomicBool::new(false),
             state: Mutex::new(State::default()),
-            join_events: watch::Sender::new(0),
+            membership_events: watch::Sender::new(0),
             shutdown: watch::Sender::new(false),
             task_guard: Mutex::new(Some(task_guard)),
         };
@@ -279,7 +279,7 @@ impl Hub {
         };
 
         // Outside the lock: waiters take the lock in their check.
-        self.join_events.send_modify(|count| *count += 1);
+        self.membership_events.send_modify(|count| *count += 1);
         if start_feed {
             let member_count = self
                 .state()
@@ -314,6 +314,9 @@ impl Hub {
                 .outbound
                 .send(Outbound::Bytes(echo.into_bytes().into()));
         }
+        drop(state);
+        // Outside the lock: waiters take the lock in their check.
+        self.membership_events.send_modify(|count| *count += 1);
     }
 
     /// Queues one line (CRLF added) to every member of `channel`; counts it when it is a
@@ -434,8 +437,17 @@ impl Hub {
             .map_or(0, |c| c.sent_messages)
     }
 
-    /// A receiver that changes after every recorded JOIN.
-    pub(crate) fn join_events(&self) -> watch::Receiver<u64> {
-        self.join_events.subscribe()
+    /// A receiver that changes after every recorded JOIN or PART.
+    pub(crate) fn membership_events(&self) -> watch::Receiver<u64> {
+        self.membership_events.subscribe()
+    }
+
+    /// PARTs of `channel` received so far.
+    pub(crate) fn part_count(&self, channel: &str) -> usize {
+        self.state()
+            .parts
+            .iter()
+            .filter(|p| p.channel == channel)
+            .count()
     }
 }

@@ -150,12 +150,30 @@ impl ChatServer {
     /// the rejoin after a reconnect. `false` when `timeout` passed first.
     pub async fn wait_for_joins(&self, channel: &str, count: usize, timeout: Duration) -> bool {
         let channel = normalize_channel(channel);
-        let mut join_events = self.hub.join_events();
+        let mut membership_events = self.hub.membership_events();
         let hub = &self.hub;
 
         let reached = async {
-            join_events
+            membership_events
                 .wait_for(|_| hub.join_count(&channel) >= count)
+                .await
+                .is_ok()
+        };
+        tokio::time::timeout(timeout, reached)
+            .await
+            .unwrap_or(false)
+    }
+
+    /// Waits until a PART of `channel` has been received (earlier ones count). `false` when
+    /// `timeout` passed first.
+    pub async fn wait_for_part(&self, channel: &str, timeout: Duration) -> bool {
+        let channel = normalize_channel(channel);
+        let mut membership_events = self.hub.membership_events();
+        let hub = &self.hub;
+
+        let reached = async {
+            membership_events
+                .wait_for(|_| hub.part_count(&channel) > 0)
                 .await
                 .is_ok()
         };

@@ -97,15 +97,6 @@ pub fn seq_of(message: &ChatMessage) -> u64 {
 }
 
 /// Waits until the server has seen a PART of `channel`.
-// Limitation: the bundled server records parts but offers no notification for them, so this
-// looks at its record every 10 ms.
 pub async fn wait_for_part(server: &ChatServer, channel: &str) -> bool {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while tokio::time::Instant::now() < deadline {
-        if server.parts().iter().any(|part| part.channel == channel) {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    false
+    server.wait_for_part(channel, PATIENCE).await
 }
