@@ -527,6 +527,8 @@ async fn connect(shared: &Shared) -> Result<Box<dyn Io>, String> {
         return Ok(Box::new(tcp));
     }
 
+    // Limitation: the tests reach this path only as far as a failed handshake with a plain-text
+    // server; none runs a TLS server with a certificate the system trusts.
     let connector = tokio_native_tls::native_tls::TlsConnector::new()
         .map_err(|error| format!("TLS is not available: {error}"))?;
     let tls = tokio_native_tls::TlsConnector::from(connector)
