@@ -11,7 +11,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use tauri_plugin_twitch_chat::core::{Chat, ChatConfig, ChatEvent, Endpoint, SubscribeOptions};
+use tauri_plugin_twitch_chat::core::{Chat, ChatConfig, Endpoint, EventKind, SubscribeOptions};
 
 const USAGE: &str =
     "usage: tail [--endpoint irc://host:port | ircs://host:port] [--count N] CHANNEL...";
@@ -85,13 +85,13 @@ async fn main() -> ExitCode {
         let Some(batch) = batch else { break };
         for (offset, envelope) in batch.events.iter().enumerate() {
             let seq = batch.first_seq + offset as u64;
-            if let ChatEvent::Connection(status) = &envelope.event {
-                eprintln!("connection: {status:?}");
+            if envelope.kind == EventKind::Connection {
+                eprintln!("connection: {}", envelope.json);
             }
             if writeln!(stdout, "{{\"seq\":{seq},\"event\":{}}}", envelope.json).is_err() {
                 break 'receiving;
             }
-            if matches!(envelope.event, ChatEvent::Message(_)) {
+            if envelope.kind == EventKind::Message {
                 messages += 1;
                 if args.count.is_some_and(|count| messages >= count) {
                     break 'receiving;

@@ -21,7 +21,7 @@ use super::delivery::{
     connection_event, lock, DeliveryLimits, Envelope, Hub, SubscribeOptions, Subscription,
 };
 use super::error::ChatError;
-use super::event::{ChannelState, ChannelStatus, ChatEvent, ConnectionStatus};
+use super::event::{ChannelState, ChannelStatus, ChatEvent, ConnectionStatus, EventKind};
 
 /// Counters of what the connection saw: every line that was not delivered is counted here.
 #[derive(Debug, Default)]
@@ -95,10 +95,14 @@ impl Shared {
     }
 
     pub(crate) fn publish(&self, events: Vec<Arc<Envelope>>) {
-        for envelope in &events {
-            if let ChatEvent::Connection(status) = &envelope.event {
-                *lock(&self.connection) = status.clone();
-            }
+        // Connection changes are rare, so decoding their JSON again here costs nothing.
+        let latest = events
+            .iter()
+            .rev()
+            .filter(|envelope| envelope.kind == EventKind::Connection)
+            .find_map(|envelope| envelope.event());
+        if let Some(ChatEvent::Connection(status)) = latest {
+            *lock(&self.connection) = status;
         }
         self.hub.publish(events);
     }

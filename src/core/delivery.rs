@@ -20,12 +20,18 @@ use tokio::sync::Notify;
 use super::channel::ChannelName;
 use super::event::{ChannelState, ChatEvent, ConnectionStatus, EventKind, Lagged};
 
-/// An event together with its JSON, serialized once however many subscribers receive it.
+/// An event as delivery handles it: its JSON, serialized once however many subscribers
+/// receive it, and the few facts that routing needs. The decoded event itself is not kept:
+/// queues and backlogs hold only the JSON, which is a third of the event's size in memory.
 #[derive(Debug)]
 pub struct Envelope {
-    /// The event itself, for Rust consumers.
-    pub event: ChatEvent,
-    /// Its JSON, spliced into each subscriber's batches as it is.
+    /// The event's kind, for filters.
+    pub kind: EventKind,
+    /// The channel the event belongs to, if any, for filters and the backlog.
+    pub channel: Option<Box<str>>,
+    /// True for a channel status that says the channel was parted (it leaves the snapshot).
+    parted: bool,
+    /// The event's JSON, spliced into each subscriber's batches as it is.
     pub json: Box<str>,
 }
 
@@ -39,7 +45,22 @@ impl Envelope {
                 String::from("null")
             })
             .into_boxed_str();
-        Envelope { event, json }
+        let parted = matches!(
+            &event,
+            ChatEvent::Channel(status) if status.state == ChannelState::Parted
+        );
+        Envelope {
+            kind: event.kind(),
+            channel: event.channel().map(Into::into),
+            parted,
+            json,
+        }
+    }
+
+    /// The event, decoded again from its JSON: for Rust code that consumes events (tests, the
+    /// command-line tools). `None` only if the JSON was not an event to begin with.
+    pub fn event(&self) -> Option<ChatEvent> {
+        serde_json::from_str(&self.json).ok()
     }
 }
 
@@ -81,11 +102,11 @@ impl Filter {
             .is_none_or(|kinds| kinds.contains(&kind))
     }
 
-    fn accepts(&self, event: &ChatEvent) -> bool {
-        if !self.accepts_kind(event.kind()) {
+    fn accepts(&self, envelope: &Envelope) -> bool {
+        if !self.accepts_kind(envelope.kind) {
             return false;
         }
-        match (&self.channel, event.channel()) {
+        match (&self.channel, envelope.channel.as_deref()) {
             (Some(wanted), Some(channel)) => wanted.as_str() == channel,
             _ => true,
         }
@@ -174,10 +195,7 @@ impl Hub {
         for subscriber in &state.subscribers {
             let mut queue = lock(&subscriber.queue);
             let before = queue.events.len() as u64 + queue.dropped;
-            for envelope in events
-                .iter()
-                .filter(|e| subscriber.filter.accepts(&e.event))
-            {
+            for envelope in events.iter().filter(|e| subscriber.filter.accepts(e)) {
                 queue.push(envelope.clone(), self.limits.queue);
             }
             let grew = queue.events.len() as u64 + queue.dropped != before;
@@ -214,7 +232,7 @@ impl Hub {
                 .backlog
                 .channel_status
                 .values()
-                .filter(|e| filter.accepts(&e.event))
+                .filter(|e| filter.accepts(e))
                 .cloned(),
         );
         if options.replay {
@@ -291,20 +309,20 @@ impl HubState {
         let ordinal = self.next_ordinal;
         self.next_ordinal += 1;
 
-        match &envelope.event {
-            ChatEvent::Connection(_) => self.backlog.connection = Some(envelope.clone()),
-            ChatEvent::Channel(status) => {
-                if matches!(status.state, ChannelState::Parted) {
-                    self.backlog.channel_status.remove(&status.channel);
+        match (envelope.kind, envelope.channel.as_deref()) {
+            (EventKind::Connection, _) => self.backlog.connection = Some(envelope.clone()),
+            (EventKind::Channel, Some(channel)) => {
+                if envelope.parted {
+                    self.backlog.channel_status.remove(channel);
                 } else {
                     self.backlog
                         .channel_status
-                        .insert(status.channel.clone(), envelope.clone());
+                        .insert(channel.to_string(), envelope.clone());
                 }
             }
-            ChatEvent::Lagged(_) => {}
-            event => {
-                let Some(channel) = event.channel().and_then(|c| ChannelName::parse(c).ok()) else {
+            (EventKind::Lagged | EventKind::Channel, _) | (_, None) => {}
+            (_, Some(channel)) => {
+                let Ok(channel) = ChannelName::parse(channel) else {
                     return;
                 };
                 let backlog = self.backlog.channels.entry(channel).or_default();
@@ -327,7 +345,7 @@ impl Backlog {
             .iter()
             .filter(|(channel, _)| filter.channel.as_ref().is_none_or(|c| c == *channel))
             .flat_map(|(_, events)| events.iter())
-            .filter(|(_, envelope)| filter.accepts(&envelope.event))
+            .filter(|(_, envelope)| filter.accepts(envelope))
             .collect();
         picked.sort_unstable_by_key(|(ordinal, _)| *ordinal);
         picked.into_iter().map(|(_, e)| e.clone()).collect()

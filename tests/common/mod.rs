@@ -68,7 +68,8 @@ pub async fn events_until(
     while !done(&events) {
         let batch = next_batch(subscription).await;
         for (offset, envelope) in batch.events.iter().enumerate() {
-            events.push((batch.first_seq + offset as u64, envelope.event.clone()));
+            let event = envelope.event().expect("an envelope holds an event");
+            events.push((batch.first_seq + offset as u64, event));
         }
     }
     events
