@@ -77,10 +77,13 @@ async fn main() -> ExitCode {
 
     let mut messages = 0;
     let mut stdout = std::io::stdout().lock();
+    // One future for the whole run: a Ctrl-C that arrives while a batch is printed still counts.
+    let interrupted = tokio::signal::ctrl_c();
+    tokio::pin!(interrupted);
     'receiving: loop {
         let batch = tokio::select! {
             batch = subscription.next_batch() => batch,
-            _ = tokio::signal::ctrl_c() => break,
+            _ = &mut interrupted => break,
         };
         let Some(batch) = batch else { break };
         for (offset, envelope) in batch.events.iter().enumerate() {

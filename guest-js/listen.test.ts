@@ -245,6 +245,36 @@ describe('acknowledgement', () => {
     ])
   })
 
+  test('a refused acknowledgement is reported once, as an error', async () => {
+    let onEvent: Channel<Delivery[]> | undefined
+    mockIPC((cmd, args) => {
+      if (cmd === 'plugin:twitch-chat|subscribe') {
+        onEvent = (args as { onEvent: Channel<Delivery[]> }).onEvent
+        return SUBSCRIPTION_ID
+      }
+      if (cmd === 'plugin:twitch-chat|ack') {
+        throw new Error('twitch-chat.ack not allowed')
+      }
+      return true
+    })
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    await listen(() => {})
+    const internals = (
+      window as unknown as { __TAURI_INTERNALS__: TauriInternals }
+    ).__TAURI_INTERNALS__
+
+    for (let index = 0; index < 3; index += 1) {
+      internals.runCallback(onEvent?.id ?? -1, {
+        index,
+        message: deliveries(index, connected)
+      })
+    }
+    await new Promise((resolve) => setTimeout(resolve, 0))
+
+    expect(error).toHaveBeenCalledTimes(1)
+    expect(String(error.mock.calls[0]?.[0])).toContain('allow-ack')
+  })
+
   test('nothing is acknowledged after unlisten', async () => {
     const plugin = mockPlugin()
     const unlisten = await listen(() => {})

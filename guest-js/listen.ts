@@ -95,6 +95,19 @@ export async function listen(
     expectedSeq = seq + 1
   }
 
+  // Without the `twitch-chat:allow-ack` permission the plugin stops after a few batches: say
+  // so once, loudly, rather than let the page go quiet.
+  let ackRefusalReported = false
+  const reportRefusedAck = (error: unknown) => {
+    if (listening && !ackRefusalReported) {
+      ackRefusalReported = true
+      console.error(
+        'twitch-chat: acknowledging a batch failed; is twitch-chat:allow-ack granted?',
+        error
+      )
+    }
+  }
+
   // The plugin sends a few batches ahead and then waits until they are acknowledged, so a
   // page that falls behind is told what it lost instead of piling batches up in the webview.
   // A batch can arrive before `subscribe` has answered with the id; its acknowledgement waits.
@@ -105,7 +118,7 @@ export async function listen(
       unacknowledged += 1
       return
     }
-    invokePlugin<boolean>('ack', { id, batches: 1 }).catch(() => {})
+    invokePlugin<boolean>('ack', { id, batches: 1 }).catch(reportRefusedAck)
   }
 
   const deliver = (batch: Delivery[]) => {
@@ -156,7 +169,7 @@ export async function listen(
   }
   if (unacknowledged > 0) {
     invokePlugin<boolean>('ack', { id, batches: unacknowledged }).catch(
-      () => {}
+      reportRefusedAck
     )
     unacknowledged = 0
   }

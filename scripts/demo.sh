@@ -13,6 +13,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh
 cargo build --quiet -p twitch-chat-server
 (cd examples/tauri-app && npx tauri build --debug --no-bundle)
+# Where cargo put the binaries (CARGO_TARGET_DIR, if set, moves them).
+bin=$(cargo metadata --format-version 1 --no-deps |
+  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')/debug
 
 work=$(mktemp -d)
 pids=()
@@ -39,7 +42,7 @@ first_line() {
   return 1
 }
 
-target/debug/twitch-chat-server --port 0 --rate "${DEMO_RATE:-4}" --mix realistic \
+"$bin/twitch-chat-server" --port 0 --rate "${DEMO_RATE:-4}" --mix realistic \
   >"$work/chat-server.log" 2>&1 &
 pids+=($!)
 endpoint=$(first_line "$work/chat-server.log" 'listening on ' 'the chat server')
@@ -53,7 +56,7 @@ export TWITCH_CHAT_ENDPOINT=$endpoint
 export TWITCH_CHAT_EMOTE_CDN=$emote_cdn
 if [ -n "${DISPLAY:-}" ]; then
   echo "demo: type any channel name in the app"
-  target/debug/tauri-app
+  "$bin/tauri-app"
   exit 0
 fi
 
@@ -63,7 +66,7 @@ pids+=($!)
 display=$(first_line "$work/display" '' 'Xvfb')
 export DISPLAY=":$display"
 
-target/debug/tauri-app >"$work/app.log" 2>&1 &
+"$bin/tauri-app" >"$work/app.log" 2>&1 &
 pids+=($!)
 
 if command -v xdotool >/dev/null; then

@@ -54,10 +54,15 @@ pub(crate) fn subscribe<R: Runtime>(
     on_event: Channel<InvokeResponseBody>,
     options: Option<SubscribeOptions>,
 ) -> Result<u64> {
-    let options = options.unwrap_or(SubscribeOptions {
+    let mut options = options.unwrap_or(SubscribeOptions {
         replay: true,
         ..SubscribeOptions::default()
     });
+    // Limitation: the channel scope limits what a window may track, not what it may read:
+    // a window allowed to subscribe receives the events of every tracked channel it asks for.
+    if let Some(channel) = &options.channel {
+        options.channel = Some(ChannelName::parse(channel)?.to_string());
+    }
     Ok(state.open_subscription(webview.label(), &options, on_event))
 }
 

@@ -191,7 +191,8 @@ impl Builder {
         self
     }
 
-    /// Replaces the whole core configuration (timeouts, queue sizes, batching).
+    /// Replaces the whole core configuration (timeouts, queue sizes, batching); the plugin's
+    /// section of `tauri.conf.json` is then not read.
     pub fn config(mut self, config: ChatConfig) -> Builder {
         self.config = Some(config);
         self
@@ -210,9 +211,15 @@ impl Builder {
                 commands::ack,
             ])
             .setup(move |app, api| {
-                let mut config = self.config.unwrap_or_default();
-                if let Some(file_config) = api.config() {
-                    file_config.apply(&mut config)?;
+                // A whole configuration given in code wins over the file.
+                let mut config = ChatConfig::default();
+                match self.config {
+                    Some(code_config) => config = code_config,
+                    None => {
+                        if let Some(file_config) = api.config() {
+                            file_config.apply(&mut config)?;
+                        }
+                    }
                 }
                 if let Some(endpoint) = &self.endpoint {
                     config.endpoint = Endpoint::parse(endpoint)?;

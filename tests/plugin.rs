@@ -230,6 +230,9 @@ fn a_bad_channel_gets_a_typed_error() {
         assert_eq!(error["kind"], "invalidChannel", "{bad:?}: {error}");
         assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
+    let filter = json!({ "onEvent": "__CHANNEL__:4", "options": { "channel": "only this" } });
+    let bad_filter = invoke(&window, "subscribe", filter).unwrap_err();
+    assert_eq!(bad_filter["kind"], "invalidChannel");
     let wrong_type = invoke(&window, "track", json!({ "channel": 42 }));
     let missing = invoke(&window, "track", json!({}));
 

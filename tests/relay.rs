@@ -397,3 +397,40 @@ async fn shutdown_parts_channels_and_ends_subscriptions() {
     assert!(chat.track("again").is_err());
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn chat_after_a_reconnect_request_in_the_same_read_is_still_delivered() {
+    let server = silent_server().await;
+    let chat = relay(&server);
+    let mut subscription = chat.subscribe(&only(&[EventKind::Message, EventKind::Channel]));
+    chat.track("late_line").unwrap();
+    assert!(server.wait_for_join("late_line", PATIENCE).await);
+    let line = "@badge-info=;badges=;color=;display-name=Last;emotes=;id=5e1f0000-0000-4000-8000-0000000000aa;room-id=7;tmi-sent-ts=1700000000000;user-id=9 :last!last@last.tmi.twitch.tv PRIVMSG #late_line :sent after RECONNECT";
+
+    server.send_raw(format!(":tmi.twitch.tv RECONNECT\r\n{line}\r\n").as_bytes());
+    let events = events_until(&mut subscription, |events| {
+        let rejoined = events
+            .iter()
+            .filter(|(_, e)| matches!(e, ChatEvent::Channel(s) if s.state == ChannelState::Joined));
+        !chat_messages(events).is_empty() && rejoined.count() >= 2
+    })
+    .await;
+
+    assert_eq!(chat_messages(&events)[0].text, "sent after RECONNECT");
+    let states: Vec<&ChannelState> = events
+        .iter()
+        .filter_map(|(_, e)| match e {
+            ChatEvent::Channel(status) => Some(&status.state),
+            _ => None,
+        })
+        .collect();
+    let joined_again = states.iter().rposition(|s| **s == ChannelState::Joined);
+    let joining = states.iter().rposition(|s| **s == ChannelState::Joining);
+    assert!(
+        joining < joined_again,
+        "no joining state between the connections: {states:?}"
+    );
+    assert!(server.wait_for_joins("late_line", 2, PATIENCE).await);
+    chat.shutdown().await;
+    server.shutdown().await;
+}

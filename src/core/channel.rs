@@ -28,7 +28,7 @@ impl ChannelName {
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'));
         let problem = if name.is_empty() {
             Some("it is empty".to_string())
-        } else if name.len() > MAX_CHANNEL_LEN {
+        } else if name.chars().count() > MAX_CHANNEL_LEN {
             Some(format!("it is longer than {MAX_CHANNEL_LEN} characters"))
         } else {
             bad_char
@@ -99,6 +99,15 @@ mod tests {
                 "{raw:?} was accepted"
             );
         }
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        let Err(error) = ChannelName::parse("abcdefghijklmnopqrstuvwxé") else {
+            panic!("accepted a non-ASCII name");
+        };
+
+        assert!(error.to_string().contains("'é'"), "{error}");
     }
 
     #[test]

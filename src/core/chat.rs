@@ -94,6 +94,25 @@ impl Shared {
         }
     }
 
+    /// The connection is gone: every joined channel is joining again until the next
+    /// connection's JOIN is confirmed, and subscribers are told so.
+    pub(crate) fn rejoin_pending(&self) {
+        let rejoining: Vec<ChannelName> = {
+            let mut channels = lock(&self.channels);
+            channels
+                .iter_mut()
+                .filter(|(_, state)| **state == ChannelState::Joined)
+                .map(|(channel, state)| {
+                    *state = ChannelState::Joining;
+                    channel.clone()
+                })
+                .collect()
+        };
+        for channel in &rejoining {
+            self.publish_channel(channel, ChannelState::Joining);
+        }
+    }
+
     pub(crate) fn publish(&self, events: Vec<Arc<Envelope>>) {
         // Connection changes are rare, so decoding their JSON again here costs nothing.
         let latest = events

@@ -87,6 +87,9 @@ pub(crate) async fn run(shared: Arc<Shared>, mut commands: mpsc::UnboundedReceiv
         if session.logged_in {
             failures = 0;
         }
+        if !matches!(ended, Ended::Shutdown) {
+            shared.rejoin_pending();
+        }
 
         let reason = match ended {
             Ended::Shutdown => break,
@@ -290,9 +293,11 @@ impl<'a> Session<'a> {
                     quiet_until = Instant::now() + config.ping_interval;
                     let mut replies = String::new();
                     let mut ended = None;
+                    // Lines after a RECONNECT in the same read are still valid chat: they are
+                    // delivered before the connection is left.
                     let counts = splitter.feed(buffer.get(..count).unwrap_or_default(), |line| {
-                        if ended.is_none() {
-                            ended = self.handle_line(line, &mut replies, recent);
+                        if let Some(end) = self.handle_line(line, &mut replies, recent) {
+                            ended.get_or_insert(end);
                         }
                     });
                     if counts.too_long > 0 {

@@ -92,7 +92,9 @@ pub struct SubscribeOptions {
 #[derive(Debug, Clone)]
 struct Filter {
     kinds: Option<HashSet<EventKind>>,
-    channel: Option<ChannelName>,
+    /// The wanted channel, normalized as a channel name is; a name that is not a valid login
+    /// matches no channel's events.
+    channel: Option<String>,
 }
 
 impl Filter {
@@ -216,10 +218,11 @@ impl Hub {
     pub(crate) fn subscribe(self: &Arc<Self>, options: &SubscribeOptions) -> Subscription {
         let filter = Filter {
             kinds: options.kinds.as_ref().map(|k| k.iter().copied().collect()),
-            channel: options
-                .channel
-                .as_deref()
-                .and_then(|c| ChannelName::parse(c).ok()),
+            channel: options.channel.as_deref().map(|channel| {
+                ChannelName::parse(channel)
+                    .map(|name| name.to_string())
+                    .unwrap_or_else(|_| channel.to_string())
+            }),
         };
         let mut state = lock(&self.state);
 
@@ -343,7 +346,12 @@ impl Backlog {
         let mut picked: Vec<&(u64, Arc<Envelope>)> = self
             .channels
             .iter()
-            .filter(|(channel, _)| filter.channel.as_ref().is_none_or(|c| c == *channel))
+            .filter(|(channel, _)| {
+                filter
+                    .channel
+                    .as_deref()
+                    .is_none_or(|c| c == channel.as_str())
+            })
             .flat_map(|(_, events)| events.iter())
             .filter(|(_, envelope)| filter.accepts(envelope))
             .collect();
