@@ -288,6 +288,35 @@ describe('chat window', { timeout: 10 * 60_000 }, () => {
     )
   })
 
+  it('a click on "new messages" returns to live even if the count changes during it', async () => {
+    await scrollToTop()
+    const button = await driver.findElement(By.css('#new-messages'))
+    await driver.wait(
+      until.elementIsVisible(button),
+      WAIT_MS,
+      'no "new messages" button'
+    )
+
+    // A reader's click lasts long enough for more messages to arrive between press and release.
+    // The press reaches the page after perform() returns: wait until the button shows it.
+    await driver.actions().move({ origin: button }).press().perform()
+    await driver.wait(
+      () =>
+        driver.executeScript("return arguments[0].matches(':active')", button),
+      WAIT_MS,
+      'the button was not pressed'
+    )
+    const pressedAt = await newMessageCount(button)
+    await driver.wait(
+      async () => (await newMessageCount(button)) > pressedAt,
+      WAIT_MS,
+      'the count of new messages did not grow'
+    )
+    await driver.actions().release().perform()
+
+    await waitForLive(button)
+  })
+
   it('saves a screenshot of the chat', async (t) => {
     t.diagnostic(
       `the emote server sent ${run.emotes.served} images; the offline proxy refused ${run.proxy.refused.length} requests`
@@ -325,6 +354,10 @@ describe('chat window', { timeout: 10 * 60_000 }, () => {
     )
     await button.click()
 
+    await waitForLive(button)
+  }
+
+  async function waitForLive(button) {
     await driver.wait(
       until.elementIsNotVisible(button),
       WAIT_MS,

@@ -20,6 +20,12 @@ const TOLERANCE = 2
 export class MessageList {
   private readonly list: HTMLElement
   private readonly newLinesButton: HTMLButtonElement
+  /**
+   * The button's words, changed in place every frame while paused. Replacing them instead
+   * would lose the reader's click: WebKit drops a click when the node pressed leaves the page
+   * before the release, and a click is long enough for more messages to arrive.
+   */
+  private readonly newLinesText = document.createTextNode('')
   private readonly requestRender: () => void
 
   /** The log shown and the generation of it that the rows come from. */
@@ -43,6 +49,7 @@ export class MessageList {
     this.list = list
     this.newLinesButton = newLinesButton
     this.requestRender = requestRender
+    newLinesButton.replaceChildren(this.newLinesText)
 
     list.addEventListener('scroll', () => this.onScroll(), { passive: true })
     newLinesButton.addEventListener('click', () => this.returnToLive())
@@ -194,7 +201,7 @@ export class MessageList {
 
   private showNewLines(count: number): void {
     this.newLinesButton.hidden = count <= 0
-    this.newLinesButton.textContent =
+    this.newLinesText.data =
       count === 1 ? '1 new message' : `${count} new messages`
   }
 
