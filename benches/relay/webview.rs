@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde::Deserialize;
+use tauri_plugin_twitch_chat::core::ChatConfig;
 
 use crate::report::{number, ratio, verdict, Row};
 use crate::server::{self, Feed, ServerProcess};
@@ -54,26 +55,29 @@ struct BatchLimits {
 }
 
 /// The plugin's defaults first: they are the row compared against `app.emit`. Then a batch
-/// that stays under Tauri's 8 KiB direct path (about five events), and larger batches that
-/// are capped by the event count instead of the size.
-const BATCH_LIMITS: [BatchLimits; 4] = [
-    BatchLimits {
-        events: 200,
-        bytes: 60 * 1024,
-    },
-    BatchLimits {
-        events: 200,
-        bytes: 8 * 1024 - 512,
-    },
-    BatchLimits {
-        events: 200,
-        bytes: 1024 * 1024,
-    },
-    BatchLimits {
-        events: 1000,
-        bytes: 1024 * 1024,
-    },
-];
+/// that stays under Tauri's 8 KiB direct path (about five events), a 60 KiB cap, and a larger
+/// event count.
+fn batch_limits() -> [BatchLimits; 4] {
+    let defaults = ChatConfig::default();
+    [
+        BatchLimits {
+            events: defaults.batch_max_events,
+            bytes: defaults.batch_max_bytes,
+        },
+        BatchLimits {
+            events: 200,
+            bytes: 8 * 1024 - 512,
+        },
+        BatchLimits {
+            events: 200,
+            bytes: 60 * 1024,
+        },
+        BatchLimits {
+            events: 1000,
+            bytes: 1024 * 1024,
+        },
+    ]
+}
 
 /// Runs every mode and adds its rows; a missing app gives a row that says so.
 pub fn compare(
@@ -100,8 +104,9 @@ pub fn compare(
     };
 
     let emit = deliver(app, server_binary, count, "emit", None);
+    let limits_to_try = batch_limits();
     let mut channel = Vec::new();
-    for limits in &BATCH_LIMITS {
+    for limits in &limits_to_try {
         channel.push((
             limits,
             deliver(app, server_binary, count, "channel", Some(limits)),
