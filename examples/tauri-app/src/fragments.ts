@@ -7,6 +7,25 @@ import type { EmoteImages, Fragment } from 'tauri-plugin-twitch-chat-api'
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)')
 
 /**
+ * A message's text as a `span.text`: its fragments, or the plain text when it has none.
+ *
+ * @example
+ * ```ts
+ * row.append(textSpan(message.fragments, message.text))
+ * ```
+ */
+export function textSpan(fragments: Fragment[], plain: string): HTMLElement {
+  const text = document.createElement('span')
+  text.className = 'text'
+  if (fragments.length > 0) {
+    text.append(...renderFragments(fragments))
+  } else {
+    text.textContent = plain
+  }
+  return text
+}
+
+/**
  * The fragments of a message as nodes, in order.
  *
  * @example

@@ -4,7 +4,7 @@ import type { ChatMessage } from 'tauri-plugin-twitch-chat-api'
 
 import type { Removal } from './channel-log'
 import { sentAt } from './clock'
-import { renderFragments } from './fragments'
+import { textSpan } from './fragments'
 import { nameColour } from './name-colour'
 import { badgePills, senderName } from './sender'
 
@@ -75,14 +75,7 @@ export function restyleMessageRow(
 }
 
 function messageText(message: ChatMessage): HTMLElement {
-  const text = document.createElement('span')
-  text.className = 'text'
-  // A message without fragments still has its text.
-  if (message.fragments.length > 0) {
-    text.append(...renderFragments(message.fragments))
-  } else {
-    text.textContent = message.text
-  }
+  const text = textSpan(message.fragments, message.text)
 
   if (message.isAction) {
     text.style.color = nameColour(

@@ -4,7 +4,7 @@
 import type { NoticeEvent, UserNotice } from 'tauri-plugin-twitch-chat-api'
 
 import { sentAt } from './clock'
-import { renderFragments } from './fragments'
+import { textSpan } from './fragments'
 import { badgePills, senderName } from './sender'
 
 /**
@@ -63,13 +63,7 @@ function userText(notice: UserNotice): HTMLElement {
   const line = document.createElement('div')
   line.className = 'notice-text'
 
-  const text = document.createElement('span')
-  text.className = 'text'
-  if (notice.fragments.length > 0) {
-    text.append(...renderFragments(notice.fragments))
-  } else {
-    text.textContent = notice.text
-  }
+  const text = textSpan(notice.fragments, notice.text ?? '')
 
   line.append(
     badgePills(notice.badges),
